@@ -50,7 +50,7 @@ public final class IngestionMetrics {
   public String summaryLine(Duration elapsed) {
     double seconds = Math.max(1e-3, elapsed.toNanos() / 1e9);
     return String.format(Locale.ROOT,
-        "Ingested %d records in %d files (%.1f MiB) with %d commits in %.2f s: %.0f records/s%s",
+        "Ingested %d records into %d files (%.1f MiB), commits: %d, seconds: %.2f, records/s: %.0f%s",
         records(), files(), bytes() / (1024.0 * 1024.0), commits(), seconds, records() / seconds,
         skippedOffsets() > 0 ? ", " + skippedOffsets() + " offsets lost to retention were skipped" : "");
   }
