@@ -68,6 +68,7 @@ public final class Ingester implements AutoCloseable {
   public IngestionMetrics run() {
     LOG.info("Ingesting {} into {} (table version {}) as app {}: {}", config.topic(), table.tablePath(),
         table.version(), config.appId(), config.describe());
+    source.verifyTopicExists();
     source.subscribe(coordinator);
     while (!stopRequested) {
       ConsumerRecords<byte[], byte[]> records = source.poll(Duration.ofMillis(pollMillis()));

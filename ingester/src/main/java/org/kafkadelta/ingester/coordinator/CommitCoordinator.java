@@ -51,6 +51,8 @@ public final class CommitCoordinator implements PartitionListener {
   private final Clock clock;
   private final CommitState state;
   private final Map<TopicPartition, PartitionProgress> progress = new LinkedHashMap<>();
+  /** Closed files not yet in a commit, per partition. */
+  private final Map<TopicPartition, List<WrittenFile>> completedFiles = new HashMap<>();
   private boolean assignmentSeen;
 
   public CommitCoordinator(IngesterConfig config, TopicSource source, PartitionWorkers workers,
@@ -150,23 +152,27 @@ public final class CommitCoordinator implements PartitionListener {
       state.committed(clock.millis());
       return;
     }
-    Map<TopicPartition, List<WrittenFile>> written =
-        new HashMap<>(workers.completeFiles(changed.stream().map(p -> p.partition).toList()));
+    // Finished files stay in completedFiles until a commit names them or they are deleted: if this commit
+    // throws, a later commit of the same offsets must still include them.
+    workers.completeFiles(changed.stream().map(p -> p.partition).toList()).forEach((tp, files) ->
+        completedFiles.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(files));
     while (!changed.isEmpty()) {
       List<OffsetUpdate> updates = changed.stream()
           .map(p -> new OffsetUpdate(p.partition.partition(), p.committedNextOffset, p.nextOffset, p.skipped))
           .toList();
       List<WrittenFile> commitFiles = changed.stream()
-          .flatMap(p -> written.getOrDefault(p.partition, List.of()).stream()).toList();
+          .flatMap(p -> completedFiles.getOrDefault(p.partition, List.of()).stream()).toList();
       CommitOutcome outcome = table.commit(config.appId(), config.topic(), commitFiles, updates);
       if (outcome instanceof CommitOutcome.Committed committed) {
+        changed.forEach(p -> completedFiles.remove(p.partition));
         onCommitted(committed.version(), changed, commitFiles);
         break;
       }
       ((CommitOutcome.Fenced) outcome).tableNextOffsets().forEach((partition, tableOffset) -> {
         TopicPartition tp = new TopicPartition(config.topic(), partition);
-        List<WrittenFile> dropped = written.getOrDefault(tp, List.of());
+        List<WrittenFile> dropped = completedFiles.getOrDefault(tp, List.of());
         dropped.forEach(files::deleteUncommitted);
+        completedFiles.remove(tp);
         PartitionProgress p = progress.get(tp);
         LOG.warn("Partition {} was moved by another writer: the table holds next offset {} but this instance"
             + " expected {}. Dropped its {} uncommitted records ({} files) and resuming from the table's offset."
@@ -254,6 +260,8 @@ public final class CommitCoordinator implements PartitionListener {
   public void onLost(Collection<TopicPartition> partitions) {
     // Another instance may own them already: committing could only be fenced. Drop the pending files.
     workers.discard(partitions);
+    partitions.forEach(tp -> completedFiles.getOrDefault(tp, List.of()).forEach(files::deleteUncommitted));
+    partitions.forEach(completedFiles::remove);
     partitions.forEach(progress::remove);
     LOG.warn("Lost partitions {}; their uncommitted work was dropped and will be re-read by their new owner",
         partitions);

@@ -15,8 +15,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.kafkadelta.ingester.IngesterException;
 import org.kafkadelta.ingester.config.IngesterConfig;
 import org.kafkadelta.ingester.config.StartingOffsets;
 import org.slf4j.Logger;
@@ -37,13 +40,18 @@ public final class TopicSource implements AutoCloseable {
 
   private final String topic;
   private final boolean failOnDataLoss;
+  private final String bootstrapServers;
+  private final String groupInstanceId;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private PartitionListener listener;
 
   public TopicSource(IngesterConfig config) {
     this.topic = config.topic();
     this.failOnDataLoss = config.failOnDataLoss();
-    this.consumer = new KafkaConsumer<>(consumerProperties(config));
+    Map<String, Object> props = consumerProperties(config);
+    this.bootstrapServers = String.valueOf(props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+    this.groupInstanceId = String.valueOf(props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    this.consumer = new KafkaConsumer<>(props);
   }
 
   /** The consumer settings: our defaults, then the user's {@code kafka.*}, then the settings we own. */
@@ -54,14 +62,43 @@ public final class TopicSource implements AutoCloseable {
     }
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.appId());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-delta-ingester-" + config.appId());
+    // Static membership: a restarted instance (after a crash or a deploy) takes its partitions back at once
+    // instead of waiting out the dead member's session timeout, and a second process started with the same
+    // app id fences the first. Jobs that share a topic across instances give each one its own
+    // kafka.group.instance.id.
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "kafka-delta-ingester-" + config.appId());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    // A typo in --topic must fail, not create an empty topic on brokers that auto-create.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.putAll(config.kafkaProperties());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
+  }
+
+  /**
+   * Fails fast, with what to check, if the brokers cannot be reached or the topic does not exist: a
+   * subscription to a missing topic would otherwise wait for an assignment forever.
+   */
+  public void verifyTopicExists() {
+    List<PartitionInfo> partitions;
+    try {
+      partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new IngesterException("Cannot reach Kafka at " + bootstrapServers + " within "
+          + METADATA_TIMEOUT.toSeconds() + " s (" + e.getMessage() + "). Check --bootstrap-servers and the"
+          + " kafka.security.* / kafka.sasl.* settings.", e);
+    } catch (KafkaException e) {
+      throw new IngesterException("Cannot read metadata of topic " + topic + " from " + bootstrapServers + ": "
+          + e.getMessage(), e);
+    }
+    if (partitions == null || partitions.isEmpty()) {
+      throw new IngesterException("Topic " + topic + " does not exist on " + bootstrapServers
+          + ". Check --topic, or create the topic first.");
+    }
   }
 
   /** Subscribes to the topic; partition events go to {@code listener} from inside {@link #poll}. */
@@ -98,6 +135,10 @@ public final class TopicSource implements AutoCloseable {
     } catch (OffsetOutOfRangeException e) {
       handleOutOfRange(e.offsetOutOfRangePartitions());
       return ConsumerRecords.empty();
+    } catch (FencedInstanceIdException e) {
+      throw new IngesterException("Another process joined the consumer group with the same"
+          + " group.instance.id (" + groupInstanceId + "), so this one stops (everything it committed is safe). Run one process per"
+          + " --app-id, or give each instance its own kafka.group.instance.id to share the topic.", e);
     }
   }
 

@@ -49,6 +49,13 @@ class TriggerModesIT {
   }
 
   @Test
+  void aMissingTopicFailsAtStartNamingIt(EmbeddedKafka kafka, @TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Ingestion.run(Ingestion.config(kafka, "no-such-topic", dir.resolve("t"), "missing").build()))
+        .hasMessageContaining("Topic no-such-topic does not exist on " + kafka.bootstrapServers());
+  }
+
+  @Test
   void continuousModeCommitsWithinTheCommitInterval(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
     String topic = TestTopics.uniqueName("continuous");
     kafka.createTopic(topic, 2);
