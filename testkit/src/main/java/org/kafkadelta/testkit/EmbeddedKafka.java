@@ -206,7 +206,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
         long withLeader = description.partitions().stream().map(TopicPartitionInfo::leader)
             .filter(leader -> leader != null && !leader.isEmpty()).count();
-        if (description.partitions().size() == partitions && withLeader == partitions) {
+        if (description.partitions().size() == partitions && withLeader == partitions
+            && leadersAcceptRequests(topic, partitions)) {
           return;
         }
         lastState = description.partitions().size() + " partitions, " + withLeader + " with a leader";
@@ -221,6 +222,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     throw new IllegalStateException("Topic " + topic + " was created but its metadata did not show " + partitions
         + " partitions with leaders within " + TOPIC_READY_TIMEOUT.toSeconds() + " s (last seen: " + lastState + ")");
+  }
+
+  /**
+   * Metadata can show a leader before that leader serves the partition; a first produce then fails with
+   * NOT_LEADER_OR_FOLLOWER and can end in OUT_OF_ORDER_SEQUENCE retries (KAFKA-14359). Only the serving
+   * leader answers DescribeProducers, so its success means the partitions are ready.
+   */
+  private boolean leadersAcceptRequests(String topic, int partitions) throws InterruptedException, TimeoutException {
+    List<org.apache.kafka.common.TopicPartition> all = new java.util.ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      all.add(new org.apache.kafka.common.TopicPartition(topic, p));
+    }
+    try {
+      admin().describeProducers(all).all().get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    }
   }
 
   /**

@@ -2,10 +2,12 @@ package org.kafkadelta.ingester.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.kafkadelta.ingester.IngesterException;
 import org.kafkadelta.ingester.app.Ingester;
 import org.kafkadelta.ingester.config.IngesterConfig;
@@ -26,12 +28,16 @@ final class ProcessLauncher implements IngesterLauncher {
   @Override
   public int launch(IngesterConfig config, Clock clock, PrintWriter out) {
     long startNanos = System.nanoTime();
-    Ingester ingester = Ingester.create(config, clock);
+    AtomicReference<Ingester> running = new AtomicReference<>();
     AtomicBoolean terminating = new AtomicBoolean();
     AtomicInteger exitCode = new AtomicInteger(1);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       terminating.set(true);
+      Ingester ingester = running.get();
+      if (ingester == null) {
+        Runtime.getRuntime().halt(0); // stopped while starting: nothing was read yet
+      }
       LOG.info("Stop requested: finishing and committing buffered records");
       ingester.requestStop();
       try {
@@ -48,32 +54,45 @@ final class ProcessLauncher implements IngesterLauncher {
       Runtime.getRuntime().halt(exitCode.get());
     }, "ingester-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Ingester ingester = null;
     try {
+      ingester = Ingester.create(config, clock);
+      running.set(ingester);
       IngestionMetrics metrics = ingester.run();
-      out.println(metrics.summaryLine(java.time.Duration.ofNanos(System.nanoTime() - startNanos)));
+      out.println(metrics.summaryLine(Duration.ofNanos(System.nanoTime() - startNanos)));
       out.flush();
       exitCode.set(0);
     } catch (IngesterException e) {
       LOG.error("{}", e.getMessage(), e.getCause());
-      exitCode.set(1);
     } catch (RuntimeException e) {
       LOG.error("Ingestion failed: {}. Everything committed so far is safe; a restart resumes from the table's"
           + " offsets.", e.toString(), e);
-      exitCode.set(1);
     } finally {
-      try {
-        ingester.close();
-      } catch (RuntimeException e) {
-        LOG.warn("Closing the Kafka consumer failed: {}", e.toString());
-      }
+      // Everything is committed (or failed) now: a pending SIGTERM may end the process from here on.
       finished.countDown();
+      if (ingester != null) {
+        close(ingester);
+      }
     }
-    if (terminating.get()) {
-      // The shutdown hook owns the exit now; returning would race it to System.exit and block.
-      waitForever();
+    if (!terminating.get()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return exitCode.get();
+      } catch (IllegalStateException shutdownInProgress) {
+        // SIGTERM arrived just now; the hook ends the process.
+      }
     }
-    Runtime.getRuntime().removeShutdownHook(hook);
+    // The shutdown hook owns the exit; returning would race it to System.exit and block forever.
+    waitForever();
     return exitCode.get();
+  }
+
+  private static void close(Ingester ingester) {
+    try {
+      ingester.close();
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the Kafka consumer failed: {}", e.toString());
+    }
   }
 
   private static void waitForever() {

@@ -189,26 +189,27 @@ final class BronzeWriteSupport extends WriteSupport<ConsumerRecord<byte[], byte[
   }
 
   private void writeHeaders(Header[] headers) {
+    if (headers.length == 0) {
+      return; // null, as Spark's Kafka source gives a record without headers
+    }
     out.startField(BronzeColumn.HEADERS, headersIndex);
     out.startGroup();
-    if (headers.length > 0) {
-      out.startField(LIST, 0);
-      for (Header header : headers) {
-        out.startGroup();
-        out.startField(ELEMENT, 0);
-        out.startGroup();
-        if (header.key() != null) {
-          writeBinary(BronzeColumn.HEADER_KEY, 0, Binary.fromString(header.key()));
-        }
-        if (header.value() != null) {
-          writeBinary(BronzeColumn.HEADER_VALUE, 1, Binary.fromConstantByteArray(header.value()));
-        }
-        out.endGroup();
-        out.endField(ELEMENT, 0);
-        out.endGroup();
+    out.startField(LIST, 0);
+    for (Header header : headers) {
+      out.startGroup();
+      out.startField(ELEMENT, 0);
+      out.startGroup();
+      if (header.key() != null) {
+        writeBinary(BronzeColumn.HEADER_KEY, 0, Binary.fromString(header.key()));
       }
-      out.endField(LIST, 0);
+      if (header.value() != null) {
+        writeBinary(BronzeColumn.HEADER_VALUE, 1, Binary.fromConstantByteArray(header.value()));
+      }
+      out.endGroup();
+      out.endField(ELEMENT, 0);
+      out.endGroup();
     }
+    out.endField(LIST, 0);
     out.endGroup();
     out.endField(BronzeColumn.HEADERS, headersIndex);
   }

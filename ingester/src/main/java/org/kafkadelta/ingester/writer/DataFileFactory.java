@@ -42,6 +42,10 @@ public final class DataFileFactory {
     this.budget = budget;
   }
 
+  ValueFormat valueFormat() {
+    return valueFormat;
+  }
+
   /**
    * Deletes a finished file that will never be committed (its partition was fenced by another writer).
    * Best effort: a file no commit names is invisible to readers, and a failure here is only logged.

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.kafkadelta.ingester.config.ValueFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,8 +148,9 @@ public final class PartitionFileWriter {
         warnedInvalidUtf8 = true;
         LOG.warn("Partition {}-{} has records whose key or value is not valid UTF-8 ({} values, {} keys in the"
             + " current file): stored with U+FFFD replacement characters, original bytes kept in"
-            + " raw_value_bytes/raw_key_bytes. Use --value-format binary to store values byte-exact."
-            + " Warning once per partition.", topic, partition, s.invalidUtf8Values(), s.invalidUtf8Keys());
+            + " raw_value_bytes/raw_key_bytes.{} Warning once per partition.", topic, partition,
+            s.invalidUtf8Values(), s.invalidUtf8Keys(), files.valueFormat() == ValueFormat.STRING
+                ? " Use --value-format binary to store values byte-exact in a binary column." : "");
         return;
       }
     }

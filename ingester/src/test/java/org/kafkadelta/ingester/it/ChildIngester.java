@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -85,8 +88,7 @@ final class ChildIngester implements AutoCloseable {
 
   /** The {@code java} launcher of the JVM running the tests, so the child runs on the same Java. */
   static Path javaExecutable() {
-    boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win");
-    Path fromHome = Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
+    Path fromHome = Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
     if (Files.isExecutable(fromHome)) {
       return fromHome;
     }
@@ -143,9 +145,12 @@ final class ChildIngester implements AutoCloseable {
     }
   }
 
-  private static java.io.File nullDevice() {
-    boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win");
-    return new java.io.File(windows ? "NUL" : "/dev/null");
+  private static File nullDevice() {
+    return new File(isWindows() ? "NUL" : "/dev/null");
+  }
+
+  private static boolean isWindows() {
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
   }
 
   String name() {
@@ -189,7 +194,7 @@ final class ChildIngester implements AutoCloseable {
   /**
    * Waits until the child exits and returns its exit code.
    *
-   * @throws AssertionError, with the child's logs, if it is still running after {@code timeout}
+   * @throws AssertionError (with the child's logs) if it is still running after {@code timeout}
    */
   int waitFor(Duration timeout) {
     try {
@@ -204,7 +209,7 @@ final class ChildIngester implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Like {@link #waitFor} but returns false instead of failing if the child is still running after {@code timeout}. */
+  /** Waits up to {@code timeout} for the child to exit; returns whether it did. */
   boolean exitsWithin(Duration timeout) {
     try {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -214,7 +219,7 @@ final class ChildIngester implements AutoCloseable {
     }
   }
 
-  /** From the last {@link #kill()} or {@link #terminate()} until now (or until exit, once it exited and was waited for). */
+  /** Time since the first {@link #kill()} or {@link #terminate()}. */
   Duration sinceSignal() {
     if (signalNanos < 0) {
       throw new IllegalStateException("No signal was sent to child ingester " + name);
@@ -223,8 +228,8 @@ final class ChildIngester implements AutoCloseable {
   }
 
   /** Exit code, or empty while running. */
-  java.util.OptionalInt exitCode() {
-    return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+  OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
   /** Everything the child wrote to stdout so far. */
@@ -248,7 +253,7 @@ final class ChildIngester implements AutoCloseable {
   /**
    * Waits until the child's stderr contains {@code text}.
    *
-   * @throws AssertionError, with the child's logs, if the child exits first or {@code timeout} passes
+   * @throws AssertionError (with the child's logs) if the child exits first or {@code timeout} passes
    */
   ChildIngester awaitStderr(String text, Duration timeout) {
     return awaitStderr("'" + text + "'", log -> log.contains(text), timeout);
@@ -258,7 +263,7 @@ final class ChildIngester implements AutoCloseable {
    * Waits until the child's stderr (all of it so far) satisfies {@code condition}.
    *
    * @param what describes the condition in failure messages
-   * @throws AssertionError, with the child's logs, if the child exits first or {@code timeout} passes
+   * @throws AssertionError (with the child's logs) if the child exits first or {@code timeout} passes
    */
   ChildIngester awaitStderr(String what, Predicate<String> condition, Duration timeout) {
     await("child " + name + " logging " + what)
@@ -287,7 +292,8 @@ final class ChildIngester implements AutoCloseable {
     try {
       MBeanServerConnection mbeans = jmx().getMBeanServerConnection();
       double sum = 0;
-      for (ObjectName mbean : mbeans.queryNames(new ObjectName("kafka.consumer:type=" + type + ",client-id=*"), null)) {
+      ObjectName pattern = new ObjectName("kafka.consumer:type=" + type + ",client-id=*");
+      for (ObjectName mbean : mbeans.queryNames(pattern, null)) {
         Object value = mbeans.getAttribute(mbean, attribute);
         if (value instanceof Number n && !Double.isNaN(n.doubleValue())) {
           sum += n.doubleValue();

@@ -37,7 +37,7 @@ class GracefulShutdownIT {
   @Test
   void sigtermCommitsWhatIsBufferedAndExitsZero(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
     String topic = TestTopics.uniqueName("sigterm");
-    String appId = "sigterm";
+    String appId = "sigterm-" + topic.substring(topic.lastIndexOf('-') + 1);
     Path table = dir.resolve("bronze");
     kafka.createTopic(topic, PARTITIONS);
 
