@@ -189,7 +189,8 @@ public final class CommitCoordinator implements PartitionListener {
     long records = committedFiles.stream().mapToLong(WrittenFile::recordCount).sum();
     long bytes = committedFiles.stream().mapToLong(WrittenFile::sizeBytes).sum();
     String ranges = changed.stream()
-        .map(p -> p.partition.partition() + ":" + p.firstUncommittedOffset + ".." + (p.nextOffset - 1))
+        .map(p -> p.partition.partition() + ":" + (p.nextOffset > p.firstUncommittedOffset
+            ? p.firstUncommittedOffset + ".." + (p.nextOffset - 1) : "@" + p.nextOffset))
         .collect(Collectors.joining(" "));
     changed.stream().filter(p -> p.skipped.isPresent()).forEach(p ->
         metrics.skipped(p.skipped.get().lastOffset() - p.skipped.get().firstOffset() + 1));

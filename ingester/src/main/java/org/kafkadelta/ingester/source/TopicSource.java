@@ -136,8 +136,8 @@ public final class TopicSource implements AutoCloseable {
       handleOutOfRange(e.offsetOutOfRangePartitions());
       return ConsumerRecords.empty();
     } catch (FencedInstanceIdException e) {
-      throw new IngesterException("Another process joined the consumer group with the same"
-          + " group.instance.id (" + groupInstanceId + "), so this one stops (everything it committed is safe). Run one process per"
+      throw new IngesterException("Another process joined the consumer group with the same group.instance.id ("
+          + groupInstanceId + "), so this one stops (everything it committed is safe). Run one process per"
           + " --app-id, or give each instance its own kafka.group.instance.id to share the topic.", e);
     }
   }

@@ -39,7 +39,7 @@ public final class PartitionWorkers implements AutoCloseable {
   private final Map<TopicPartition, PartitionFileWriter> writers = new HashMap<>();
   private final Semaphore inFlight;
   private final int maxPermits;
-  private final AtomicReference<Throwable> laneFailure = new AtomicReference<>();
+  private final AtomicReference<IngesterException> laneFailure = new AtomicReference<>();
 
   public PartitionWorkers(int threads, long maxInFlightBytes,
       Function<TopicPartition, PartitionFileWriter> writerFactory) {
@@ -166,9 +166,9 @@ public final class PartitionWorkers implements AutoCloseable {
   }
 
   private void rethrowLaneFailure() {
-    Throwable failure = laneFailure.get();
+    IngesterException failure = laneFailure.get();
     if (failure != null) {
-      throw failure instanceof RuntimeException ? (RuntimeException) failure : new IngesterException(failure.getMessage(), failure);
+      throw failure;
     }
   }
 
@@ -183,7 +183,9 @@ public final class PartitionWorkers implements AutoCloseable {
       if (cause instanceof IOException) {
         throw new IngesterException(what + " failed: " + cause.getMessage(), cause);
       }
-      throw cause instanceof RuntimeException ? (RuntimeException) cause : new IngesterException(what + " failed", cause);
+      throw cause instanceof RuntimeException
+          ? (RuntimeException) cause
+          : new IngesterException(what + " failed: " + cause, cause);
     }
   }
 }
