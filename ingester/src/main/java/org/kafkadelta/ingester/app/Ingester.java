@@ -2,6 +2,8 @@ package org.kafkadelta.ingester.app;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.kafkadelta.ingester.config.IngesterConfig;
@@ -34,7 +36,8 @@ public final class Ingester implements AutoCloseable {
   private static final long IN_FLIGHT_BYTES_PER_THREAD = 16L << 20;
 
   private final IngesterConfig config;
-  private final DeltaTableGateway table;
+  /** Opened in the background: Delta Kernel's start-up overlaps the consumer's group join. */
+  private final CompletableFuture<DeltaTableGateway> table;
   private final TopicSource source;
   private final PartitionWorkers workers;
   private final CommitCoordinator coordinator;
@@ -45,18 +48,23 @@ public final class Ingester implements AutoCloseable {
     this.config = config;
     Configuration hadoopConf = new Configuration();
     config.hadoopProperties().forEach(hadoopConf::set);
-    this.table = DeltaTableGateway.openOrCreate(config.tablePath(), config.valueFormat(), hadoopConf);
+    this.table = CompletableFuture.supplyAsync(
+        () -> DeltaTableGateway.openOrCreate(config.tablePath(), config.valueFormat(), hadoopConf));
     WriterMemoryBudget budget = new WriterMemoryBudget(config.writerMemoryBytes(), config.targetFileSizeBytes());
-    DataFileFactory files = new DataFileFactory(table.tablePath(), hadoopConf, config.compression(),
-        config.valueFormat(), budget);
+    DataFileFactory files = new DataFileFactory(DeltaTableGateway.qualify(config.tablePath(), hadoopConf), hadoopConf,
+        config.compression(), config.valueFormat(), budget);
     RollingPolicy rolling = new RollingPolicy(config.targetFileSizeBytes());
     this.source = new TopicSource(config);
     this.workers = new PartitionWorkers(config.writerThreads(), IN_FLIGHT_BYTES_PER_THREAD * config.writerThreads(),
         tp -> new PartitionFileWriter(tp.topic(), tp.partition(), files, rolling));
-    this.coordinator = new CommitCoordinator(config, source, workers, table, files, budget, metrics, clock);
+    this.coordinator = new CommitCoordinator(config, source, workers, this::openedTable, files, budget, metrics,
+        clock);
   }
 
-  /** Opens (or creates) the table and the consumer. Fails fast on an incompatible table. */
+  /**
+   * Starts opening (or creating) the table and creates the consumer. An incompatible table fails {@link #run()}
+   * before any record is written.
+   */
   public static Ingester create(IngesterConfig config, Clock clock) {
     return new Ingester(config, clock);
   }
@@ -66,11 +74,14 @@ public final class Ingester implements AutoCloseable {
    * committed. A failure propagates; whatever was committed before it stays, and a restart resumes there.
    */
   public IngestionMetrics run() {
-    LOG.info("Ingesting {} into {} (table version {}) as app {}: {}", config.topic(), table.tablePath(),
-        table.version(), config.appId(), config.describe());
+    LOG.info("Ingesting {} into {} as app {}: {}", config.topic(), config.tablePath(), config.appId(),
+        config.describe());
     source.verifyTopicExists();
     source.subscribe(coordinator);
     while (!stopRequested) {
+      if (table.isCompletedExceptionally()) {
+        openedTable(); // rethrows why the table cannot be used
+      }
       ConsumerRecords<byte[], byte[]> records = source.poll(Duration.ofMillis(pollMillis()));
       coordinator.accept(records);
       coordinator.updatePositions();
@@ -88,6 +99,15 @@ public final class Ingester implements AutoCloseable {
   /** Asks {@link #run()} to stop polling, commit what is buffered and return. Thread-safe. */
   public void requestStop() {
     stopRequested = true;
+  }
+
+  /** The table, waiting for it to be opened if need be; rethrows the reason it could not be. */
+  private DeltaTableGateway openedTable() {
+    try {
+      return table.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   public IngestionMetrics metrics() {

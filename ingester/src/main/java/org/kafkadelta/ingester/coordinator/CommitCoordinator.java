@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * Delta version. Offsets come from the table on every assignment; the starting-offsets policy applies only
  * to partitions the table has no offset for.
  *
+ * <p>The table is supplied lazily: it is first needed when partitions are assigned, so opening it can
+ * overlap the consumer's group join.
+ *
  * <p>Runs on the polling thread only (rebalance callbacks included), so it needs no locking.
  */
 public final class CommitCoordinator implements PartitionListener {
@@ -44,7 +48,7 @@ public final class CommitCoordinator implements PartitionListener {
   private final IngesterConfig config;
   private final TopicSource source;
   private final PartitionWorkers workers;
-  private final DeltaTableGateway table;
+  private final Supplier<DeltaTableGateway> table;
   private final DataFileFactory files;
   private final WriterMemoryBudget memoryBudget;
   private final IngestionMetrics metrics;
@@ -56,7 +60,7 @@ public final class CommitCoordinator implements PartitionListener {
   private boolean assignmentSeen;
 
   public CommitCoordinator(IngesterConfig config, TopicSource source, PartitionWorkers workers,
-      DeltaTableGateway table, DataFileFactory files, WriterMemoryBudget memoryBudget, IngestionMetrics metrics,
+      Supplier<DeltaTableGateway> table, DataFileFactory files, WriterMemoryBudget memoryBudget, IngestionMetrics metrics,
       Clock clock) {
     this.config = config;
     this.source = source;
@@ -85,10 +89,15 @@ public final class CommitCoordinator implements PartitionListener {
         continue; // revoked during this poll: its records belong to the next owner
       }
       List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
-      int take = 0;
       long capacity = state.remainingCapacity();
-      while (take < batch.size() && take < capacity && batch.get(take).offset() < p.endOffset) {
-        take++;
+      int take;
+      if (batch.size() <= capacity && batch.get(batch.size() - 1).offset() < p.endOffset) {
+        take = batch.size(); // the common case, without a look at every record
+      } else {
+        take = 0;
+        while (take < batch.size() && take < capacity && batch.get(take).offset() < p.endOffset) {
+          take++;
+        }
       }
       if (take < batch.size()) {
         source.seek(tp, batch.get(take).offset());
@@ -162,7 +171,7 @@ public final class CommitCoordinator implements PartitionListener {
           .toList();
       List<WrittenFile> commitFiles = changed.stream()
           .flatMap(p -> completedFiles.getOrDefault(p.partition, List.of()).stream()).toList();
-      CommitOutcome outcome = table.commit(config.appId(), config.topic(), commitFiles, updates);
+      CommitOutcome outcome = table.get().commit(config.appId(), config.topic(), commitFiles, updates);
       if (outcome instanceof CommitOutcome.Committed committed) {
         changed.forEach(p -> completedFiles.remove(p.partition));
         onCommitted(committed.version(), changed, commitFiles);
@@ -194,7 +203,7 @@ public final class CommitCoordinator implements PartitionListener {
         .collect(Collectors.joining(" "));
     changed.stream().filter(p -> p.skipped.isPresent()).forEach(p ->
         metrics.skipped(p.skipped.get().lastOffset() - p.skipped.get().firstOffset() + 1));
-    LOG.info("Committed version {} of {}: {} files, {} records, {}; offsets {}", version, table.tablePath(),
+    LOG.info("Committed version {} of {}: {} files, {} records, {}; offsets {}", version, table.get().tablePath(),
         committedFiles.size(), records, ByteSize.format(bytes), ranges);
     metrics.committed(records, committedFiles.size(), bytes);
     Map<TopicPartition, Long> groupOffsets = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
@@ -220,7 +229,7 @@ public final class CommitCoordinator implements PartitionListener {
     if (partitions.isEmpty()) {
       return;
     }
-    Map<Integer, Long> stored = table.storedNextOffsets(config.appId(), config.topic(),
+    Map<Integer, Long> stored = table.get().storedNextOffsets(config.appId(), config.topic(),
         partitions.stream().map(TopicPartition::partition).toList());
     List<TopicPartition> fresh = partitions.stream().filter(tp -> !stored.containsKey(tp.partition())).toList();
     Map<TopicPartition, Long> starts = fresh.isEmpty() ? Map.of() : source.startingOffsets(fresh, config.startingOffsets());

@@ -78,12 +78,15 @@ public final class DeltaTableGateway {
     String path = qualify(location, hadoopConf);
     Engine engine = DefaultEngine.create(hadoopConf);
     Snapshot snapshot;
+    long startNanos = System.nanoTime();
     try {
       snapshot = TableManager.loadSnapshot(path).build(engine);
     } catch (TableNotFoundException e) {
       snapshot = create(engine, path, format);
     }
     snapshot = TableCompatibility.check(engine, snapshot, format);
+    LOG.info("Opened table {} at version {} in {} ms", path, snapshot.getVersion(),
+        (System.nanoTime() - startNanos) / 1_000_000);
     return new DeltaTableGateway(engine, path, snapshot);
   }
 
@@ -259,7 +262,8 @@ public final class DeltaTableGateway {
     return TableManager.loadSnapshot(tablePath).build(engine);
   }
 
-  private static String qualify(String location, Configuration conf) {
+  /** The fully qualified form of a table location, e.g. {@code file:/data/t} for {@code /data/t}. */
+  public static String qualify(String location, Configuration conf) {
     try {
       Path p = new Path(location);
       return p.getFileSystem(conf).makeQualified(p).toString();

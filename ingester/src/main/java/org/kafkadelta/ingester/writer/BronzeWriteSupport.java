@@ -220,10 +220,21 @@ final class BronzeWriteSupport extends WriteSupport<ConsumerRecord<byte[], byte[
     out.endField(field, index);
   }
 
-  /** Columns holding large, high-cardinality payloads: dictionary encoding only costs CPU there. */
+  /**
+   * Columns holding large payloads: dictionary encoding and min/max statistics only cost CPU there (every
+   * value is compared byte by byte for the min/max, and no reader filters on raw payload ranges).
+   */
   static List<String> payloadColumns(ValueFormat format) {
     return format == ValueFormat.STRING
         ? List.of(BronzeColumn.RAW_JSON, BronzeColumn.RAW_VALUE_BYTES, BronzeColumn.RAW_KEY_BYTES)
         : List.of(BronzeColumn.VALUE, BronzeColumn.RAW_KEY_BYTES);
+  }
+
+  /**
+   * Columns that are (nearly) unique per row, or usually are (Kafka keys): a dictionary costs a hash lookup
+   * per row and rarely pays off before it falls back to plain encoding.
+   */
+  static List<String> uniqueValueColumns() {
+    return List.of(BronzeColumn.KEY, BronzeColumn.OFFSET, BronzeColumn.EVENT_ENQUEUED_TIMESTAMP);
   }
 }

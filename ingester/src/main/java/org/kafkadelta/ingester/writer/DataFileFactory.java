@@ -76,8 +76,13 @@ public final class DataFileFactory {
           .withDictionaryEncoding(true)
           .withMaxPaddingSize(0);
       for (String column : BronzeWriteSupport.payloadColumns(valueFormat)) {
+        builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
+      }
+      for (String column : BronzeWriteSupport.uniqueValueColumns()) {
         builder.withDictionaryEncoding(column, false);
       }
+      // Header payloads: statistics on nested binary values are useless for readers.
+      builder.withStatisticsEnabled(BronzeColumn.HEADERS + ".list.element." + BronzeColumn.HEADER_VALUE, false);
       return new OpenDataFile(path, conf, ingestionDate, writeSupport, builder.build(), budget);
     } catch (IOException | RuntimeException e) {
       budget.release();

@@ -50,12 +50,12 @@ public final class PartitionFileWriter {
     LocalDate date = LocalDate.ofInstant(ingestionTime, ZoneOffset.UTC);
     long micros = TimeUnit.SECONDS.toMicros(ingestionTime.getEpochSecond())
         + TimeUnit.NANOSECONDS.toMicros(ingestionTime.getNano());
+    if (!records.isEmpty() && (records.get(0).partition() != partition || !records.get(0).topic().equals(topic))) {
+      throw new IllegalArgumentException("Records of " + records.get(0).topic() + "-" + records.get(0).partition()
+          + " handed to the writer of " + topic + "-" + partition);
+    }
     OpenDataFile file = null;
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      if (record.partition() != partition || !record.topic().equals(topic)) {
-        throw new IllegalArgumentException("Record of " + record.topic() + "-" + record.partition()
-            + " handed to the writer of " + topic + "-" + partition);
-      }
       if (record.offset() <= lastWrittenOffset) {
         continue;
       }

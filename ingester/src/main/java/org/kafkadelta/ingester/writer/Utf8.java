@@ -1,19 +1,33 @@
 package org.kafkadelta.ingester.writer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** UTF-8 well-formedness check on the write path, without decoding (RFC 3629: no overlongs, no surrogates). */
 final class Utf8 {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private Utf8() {}
 
   static boolean isWellFormed(byte[] b) {
     int n = b.length;
     int i = 0;
-    // Most payloads are ASCII JSON: skip it cheaply before the general loop.
+    // Most payloads are ASCII JSON: skip it eight bytes at a time before the general loop.
+    while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+      i += 8;
+    }
     while (i < n && b[i] >= 0) {
       i++;
     }
     while (i < n) {
       int c = b[i++] & 0xFF;
       if (c < 0x80) {
+        while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+          i += 8;
+        }
         continue;
       }
       if (c < 0xC2) {

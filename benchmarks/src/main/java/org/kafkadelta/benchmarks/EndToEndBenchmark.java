@@ -1,0 +1,164 @@
+package org.kafkadelta.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.kafkadelta.testkit.DeltaTableReader;
+import org.kafkadelta.testkit.EmbeddedKafka;
+import org.kafkadelta.testkit.IotEvents;
+
+/**
+ * End-to-end throughput of the ingester against the raw-consume ceiling measured in the same run, on the
+ * same broker and topic.
+ *
+ * <ol>
+ *   <li>Starts a real embedded KRaft broker and produces N IoT JSON events (~200 B, lz4) over P partitions.
+ *   <li>Ceiling: plain KafkaConsumers read the whole topic and write nothing (1 and 2 threads, in this JVM,
+ *       each measured twice, best kept).
+ *   <li>Ingester: the real fat jar as a child process, {@code run --trigger available-now}, timed from
+ *       process start to exit (JVM start-up included); then the table is checked to hold exactly N rows.
+ *   <li>Start-up: the fat jar on a fresh topic with a 1,000-record backlog, start to exit (an upper bound on
+ *       start to first commit).
+ * </ol>
+ *
+ * <p>Run (after {@code mvn -B package -DskipTests}):
+ * {@code java -cp benchmarks/target/benchmarks.jar org.kafkadelta.benchmarks.EndToEndBenchmark
+ * [records=2000000] [partitions=8] [jvmOpts="-Xmx1g"] [jar=ingester/target/kafka-delta-ingester.jar] [keep=false]}
+ */
+public final class EndToEndBenchmark {
+  private EndToEndBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Settings s = Settings.parse(args);
+    Path work = Files.createTempDirectory("e2e-bench");
+    System.out.printf(Locale.ROOT, "Machine: %d cores, %d MiB max heap here, %s %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String topic = "bench-" + s.records;
+      kafka.createTopic(topic, s.partitions);
+      long t0 = System.nanoTime();
+      new IotEvents(42).produce(kafka.bootstrapServers(), topic, s.records);
+      System.out.printf(Locale.ROOT, "Produced %,d records over %d partitions (lz4) in %.1f s%n", s.records,
+          s.partitions, (System.nanoTime() - t0) / 1e9);
+
+      RawConsume.Result ceiling1 = best(kafka, topic, s, 1);
+      RawConsume.Result ceiling2 = best(kafka, topic, s, 2);
+      print("ceiling, 1 consumer thread", ceiling1);
+      print("ceiling, 2 consumer threads", ceiling2);
+
+      Path table = work.resolve("table");
+      ChildRun run = ChildRun.ingest(s, kafka.bootstrapServers(), topic, table, work.resolve("ingester.log"));
+      long rows = new DeltaTableReader().countRows(table.toString());
+      double perSecond = s.records / run.seconds();
+      System.out.printf(Locale.ROOT,
+          "ingester (fat jar, available-now, JVM start included): %.2f s, %,.0f records/s, %.1f MB/s; exit %d;"
+              + " table rows %,d (%s)%n",
+          run.seconds(), perSecond, ceiling1.bytes() / (1024.0 * 1024.0) / run.seconds(), run.exitCode(), rows,
+          rows == s.records ? "exactly N" : "MISMATCH");
+      System.out.println("  ingester said: " + run.stdout().strip());
+      System.out.printf(Locale.ROOT, "RATIO ingester / 1-thread ceiling = %.2f ; / 2-thread ceiling = %.2f%n",
+          perSecond / ceiling1.recordsPerSecond(), perSecond / ceiling2.recordsPerSecond());
+
+      String small = "bench-startup";
+      kafka.createTopic(small, s.partitions);
+      new IotEvents(7).produce(kafka.bootstrapServers(), small, 1_000);
+      ChildRun startup = ChildRun.ingest(s, kafka.bootstrapServers(), small, work.resolve("small"),
+          work.resolve("startup.log"));
+      System.out.printf(Locale.ROOT, "start to exit on a 1,000-record backlog: %.2f s (exit %d)%n",
+          startup.seconds(), startup.exitCode());
+      if (rows != s.records || run.exitCode() != 0 || startup.exitCode() != 0) {
+        System.out.println("FAILED: see " + work);
+        System.exit(1);
+      }
+    }
+    if (s.keep()) {
+      System.out.println("Kept tables and ingester logs in " + work);
+    } else {
+      deleteRecursively(work);
+    }
+  }
+
+  private static RawConsume.Result best(EmbeddedKafka kafka, String topic, Settings s, int threads) throws Exception {
+    List<RawConsume.Result> results = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      results.add(RawConsume.readAll(kafka.bootstrapServers(), topic, s.partitions, threads));
+    }
+    RawConsume.Result best = results.stream().max(Comparator.comparingDouble(RawConsume.Result::recordsPerSecond))
+        .orElseThrow();
+    if (best.records() != s.records) {
+      throw new IllegalStateException("Ceiling read " + best.records() + " records, expected " + s.records);
+    }
+    return best;
+  }
+
+  private static void print(String what, RawConsume.Result r) {
+    System.out.printf(Locale.ROOT, "%s: %.2f s, %,.0f records/s, %.1f MB/s%n", what,
+        r.elapsed().toNanos() / 1e9, r.recordsPerSecond(), r.megabytesPerSecond());
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Command-line settings as key=value pairs. */
+  record Settings(long records, int partitions, List<String> jvmOpts, Path jar, boolean keep) {
+    static Settings parse(String[] args) {
+      long records = 2_000_000;
+      int partitions = 8;
+      List<String> jvmOpts = List.of();
+      Path jar = Path.of("ingester/target/kafka-delta-ingester.jar");
+      boolean keep = false;
+      for (String arg : args) {
+        String[] kv = arg.split("=", 2);
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("Expected key=value, got '" + arg + "' (keys: records, partitions,"
+              + " jvmOpts, jar, keep)");
+        }
+        switch (kv[0]) {
+          case "records" -> records = Long.parseLong(kv[1].replace("_", ""));
+          case "partitions" -> partitions = Integer.parseInt(kv[1]);
+          case "jvmOpts" -> jvmOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
+          case "jar" -> jar = Path.of(kv[1]);
+          case "keep" -> keep = Boolean.parseBoolean(kv[1]);
+          default -> throw new IllegalArgumentException("Unknown setting '" + kv[0] + "' (keys: records,"
+              + " partitions, jvmOpts, jar, keep)");
+        }
+      }
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalArgumentException("Ingester jar " + jar.toAbsolutePath() + " not found: run"
+            + " 'mvn -B package -DskipTests' first, or pass jar=PATH");
+      }
+      return new Settings(records, partitions, jvmOpts, jar, keep);
+    }
+  }
+
+  /** One run of the fat jar as a child process, timed from start to exit. */
+  record ChildRun(double seconds, int exitCode, String stdout) {
+    static ChildRun ingest(Settings s, String bootstrap, String topic, Path table, Path log)
+        throws IOException, InterruptedException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.addAll(s.jvmOpts());
+      cmd.addAll(List.of("-jar", s.jar().toString(), "run", "--bootstrap-servers", bootstrap, "--topic", topic,
+          "--table", table.toString(), "--app-id", "bench", "--trigger", "available-now"));
+      Path out = Files.createTempFile("ingester-stdout", ".txt");
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
+      int code = p.waitFor();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String stdout = Files.readString(out);
+      Files.delete(out);
+      return new ChildRun(seconds, code, stdout);
+    }
+  }
+
+}
