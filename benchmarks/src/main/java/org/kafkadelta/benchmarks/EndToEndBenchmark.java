@@ -20,7 +20,8 @@ import org.kafkadelta.testkit.IotEvents;
  * <ol>
  *   <li>Starts a real embedded KRaft broker and produces N IoT JSON events (~200 B, lz4) over P partitions.
  *   <li>Ceiling: plain KafkaConsumers read the whole topic and write nothing (1 and 2 threads, in this JVM,
- *       each measured twice, best kept).
+ *       each measured twice, best kept; and 1 thread in a fresh child JVM, timed from start to exit like the
+ *       ingester).
  *   <li>Ingester: the real fat jar as a child process, {@code run --trigger available-now}, timed from
  *       process start to exit (JVM start-up included); then the table is checked to hold exactly N rows.
  *   <li>Start-up: the fat jar on a fresh topic with a 1,000-record backlog, start to exit (an upper bound on
@@ -52,6 +53,10 @@ public final class EndToEndBenchmark {
       RawConsume.Result ceiling2 = best(kafka, topic, s, 2);
       print("ceiling, 1 consumer thread", ceiling1);
       print("ceiling, 2 consumer threads", ceiling2);
+      double coldSeconds = ChildRun.rawConsume(kafka.bootstrapServers(), topic, s.partitions(), 1);
+      double cold1 = s.records / coldSeconds;
+      System.out.printf(Locale.ROOT, "ceiling, 1 consumer thread in a fresh JVM (JVM start included): %.2f s,"
+          + " %,.0f records/s%n", coldSeconds, cold1);
 
       Path table = work.resolve("table");
       ChildRun run = ChildRun.ingest(s, kafka.bootstrapServers(), topic, table, work.resolve("ingester.log"));
@@ -63,8 +68,9 @@ public final class EndToEndBenchmark {
           run.seconds(), perSecond, ceiling1.bytes() / (1024.0 * 1024.0) / run.seconds(), run.exitCode(), rows,
           rows == s.records ? "exactly N" : "MISMATCH");
       System.out.println("  ingester said: " + run.stdout().strip());
-      System.out.printf(Locale.ROOT, "RATIO ingester / 1-thread ceiling = %.2f ; / 2-thread ceiling = %.2f%n",
-          perSecond / ceiling1.recordsPerSecond(), perSecond / ceiling2.recordsPerSecond());
+      System.out.printf(Locale.ROOT, "RATIO ingester / 1-thread ceiling = %.2f ; / 2-thread ceiling = %.2f ;"
+          + " / 1-thread ceiling in a fresh JVM = %.2f%n",
+          perSecond / ceiling1.recordsPerSecond(), perSecond / ceiling2.recordsPerSecond(), perSecond / cold1);
 
       String small = "bench-startup";
       kafka.createTopic(small, s.partitions);
@@ -143,6 +149,21 @@ public final class EndToEndBenchmark {
 
   /** One run of the fat jar as a child process, timed from start to exit. */
   record ChildRun(double seconds, int exitCode, String stdout) {
+    /** The raw-consume ceiling as a child JVM on this benchmark's own jar, timed from start to exit. */
+    static double rawConsume(String bootstrap, String topic, int partitions, int threads) throws Exception {
+      String classpath = Path.of(RawConsume.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+      List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", classpath,
+          RawConsume.class.getName(), bootstrap, topic, Integer.toString(partitions), Integer.toString(threads));
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("Raw consume child failed with exit code " + p.exitValue());
+      }
+      return (System.nanoTime() - start) / 1e9;
+    }
+
     static ChildRun ingest(Settings s, String bootstrap, String topic, Path table, Path log)
         throws IOException, InterruptedException {
       List<String> cmd = new ArrayList<>();

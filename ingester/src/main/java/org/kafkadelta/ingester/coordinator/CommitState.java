@@ -5,7 +5,9 @@ import java.util.OptionalLong;
 
 /**
  * Decides when the next commit is due: the commit interval has elapsed, or the per-commit record cap is
- * reached. Pure state with no I/O; time is passed in.
+ * reached. Interval commits keep a fixed rate, like Spark's processingTime trigger: the next one is due one
+ * interval after the previous one was due, not after it finished, so commit time does not add up as drift.
+ * Pure state with no I/O; time is passed in.
  */
 final class CommitState {
   private final long intervalMillis;
@@ -48,7 +50,8 @@ final class CommitState {
   }
 
   void committed(long nowMillis) {
-    lastCommitMillis = nowMillis;
+    // Back to the latest interval boundary at or before now.
+    lastCommitMillis = nowMillis - Math.floorMod(nowMillis - lastCommitMillis, intervalMillis);
     recordsInCommit = 0;
   }
 }
