@@ -76,9 +76,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * With checkpoints on, 1 commit in 10 writes a checkpoint, so p0.90 and above are checkpointing commits.
  * Target: p99 ≤ 1 s on local disk at 10,000 commits of history.
  *
- * <p>Full run (6 combinations; ≈ 2 × 5 min of set-up for history=10,000, 70 s of measurement each):
+ * <p>Full run (6 combinations, 70 s of measurement each; set-up ≈ 2 × 8 min for history=10,000, ≈ 2 × 45 s
+ * for 1,000; with the cache directory those tables are built once and reused by later runs):
  * <pre>{@code
- * java -jar benchmarks/target/benchmarks.jar 'jmh.DeltaCommitBenchmark' -rf json -rff delta-commit.json
+ * KDI_BENCH_TABLE_CACHE=/var/tmp/kdi-bench-tables java -jar benchmarks/target/benchmarks.jar \
+ *     'jmh.DeltaCommitBenchmark' -rf json -rff delta-commit.json
  * }</pre>
  * Compare with an offsets-only history (tiny checkpoints): add {@code -p historyFilesPerCommit=0,8}.
  * Smoke run: {@code java -jar benchmarks/target/benchmarks.jar 'jmh.DeltaCommitBenchmark' -f 1 -wi 1 -i 2 -w 1s

@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #BATCH} operations ({@link OperationsPerInvocation}), so the score is <b>records/s</b>. Every
  * {@code batchesPerFile}-th invocation also closes the file ({@link PartitionFileWriter#completeFiles()}:
  * last row group flush, footer, file status), so files are really finished and their cost is amortized over
- * {@code batchesPerFile × 10,000} records (default 100,000 records/file: ~7 MB files at 200 B, ~80 MB at 2 KB,
- * below the 128 MiB default target size, so no mid-file roll). The same batch is re-written each time:
+ * {@code batchesPerFile × 10,000} records (default 100,000 records/file: ~6 MB (SNAPPY) / ~3 MB (ZSTD) files at
+ * 200 B, ~110 MB / ~66 MB at 2 KB, i.e. below the 128 MiB default target size, so no mid-file roll). The same batch is re-written each time:
  * {@link PartitionFileWriter#forgetWrittenOffsets()} is called first so the writer's "skip offsets already
  * written" guard does not drop it (a field store; the rows and their column values are the same as with fresh
  * offsets, and compression works per page, so the repetition 10,000 rows later does not help it).
@@ -55,7 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * file system, so Hadoop also writes its {@code .crc} side files, as in production on local disk).
  *
  * <p><b>Disk.</b> Finished files are deleted after every iteration ({@link Level#Iteration} tear-down, not
- * timed) and the temp directory at the end of the trial; one 10 s iteration writes at most ~1 GB.
+ * timed) and the temp directory at the end of the trial; one 10 s iteration writes at most ~1.5 GB
+ * (java.io.tmpdir; pass {@code -jvmArgsPrepend -Djava.io.tmpdir=DIR} to measure another disk).
  *
  * <p><b>Allocation per record.</b> Run with {@code -prof gc}: JMH's {@code gc.alloc.rate.norm} is bytes
  * allocated per <i>operation</i>, and JMH counts {@code @OperationsPerInvocation} operations per call, so it is

@@ -47,14 +47,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Each call checks it found every partition's offset.
  *
  * <p>Mode: average time, ms/op.
- * <p>Full run (4 table shapes × 2 methods; set-up ≈ 1 min per 1,000 commits at 100 partitions, less at 8;
- * printed):
+ * <p>Full run (4 table shapes × 2 methods, 40 s of measurement each; set-up ≈ 45 s per 1,000 commits on the
+ * shared dev machine, once per shape with the cache directory, else once per shape AND method; the
+ * 8-partition tables are the same as {@link DeltaCommitBenchmark}'s checkpointed ones):
  * <pre>{@code
- * java -jar benchmarks/target/benchmarks.jar 'jmh.StoredOffsetsReadBenchmark' -rf json -rff stored-offsets.json
+ * KDI_BENCH_TABLE_CACHE=/var/tmp/kdi-bench-tables java -jar benchmarks/target/benchmarks.jar \
+ *     'jmh.StoredOffsetsReadBenchmark' -rf json -rff stored-offsets.json
  * }</pre>
- * First calls in a fresh JVM (cold start; 20 single shots, one per fork... each fork pays the set-up):
- * {@code java -jar benchmarks/target/benchmarks.jar 'jmh.StoredOffsetsReadBenchmark.openAndRead' -bm ss -wi 0
- * -i 5 -f 3 -p commits=10000}.
+ * The first calls after set-up (classes loaded, code not hot yet): add {@code -bm ss -wi 0 -i 10}.
  * Smoke run: {@code java -jar benchmarks/target/benchmarks.jar 'jmh.StoredOffsetsReadBenchmark' -f 1 -wi 1 -i 2
  * -w 1s -r 1s -p commits=1000 -p partitions=8}
  */

@@ -127,6 +127,9 @@ public final class Ingester implements AutoCloseable {
       source.close();
     } finally {
       workers.close();
+      if (table.isDone() && !table.isCompletedExceptionally()) {
+        table.join().close();
+      }
     }
   }
 }

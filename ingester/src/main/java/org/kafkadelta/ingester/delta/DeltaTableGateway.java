@@ -23,6 +23,7 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +33,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -51,16 +56,25 @@ import org.slf4j.LoggerFactory;
  * <p>Offsets are domain metadata entries ({@link OffsetDomain}). A commit first checks that every offset
  * it moves still has the value it expects; Kernel then rejects the commit with a conflict if another writer
  * touched one of those domains concurrently. Either way the result is {@link CommitOutcome.Fenced}, never
- * an overwrite. Not thread-safe: used by the commit coordinator's thread only.
+ * an overwrite. Not thread-safe: used by the commit coordinator's thread only (checkpoints run on a thread of
+ * its own).
  */
-public final class DeltaTableGateway {
+public final class DeltaTableGateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTableGateway.class);
   static final String ENGINE_INFO = "kafka-delta-ingester/0.1.0";
   static final String DOMAIN_METADATA_FEATURE = "domainMetadata";
   private static final int MAX_COMMIT_ATTEMPTS = 10;
 
+  private static final Duration CHECKPOINT_WAIT_ON_CLOSE = Duration.ofSeconds(3);
+
   private final Engine engine;
   private final String tablePath;
+  private final ExecutorService checkpoints = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "delta-checkpoint");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean checkpointRunning = new AtomicBoolean();
   private Snapshot snapshot;
 
   private DeltaTableGateway(Engine engine, String tablePath, Snapshot snapshot) {
@@ -137,8 +151,7 @@ public final class DeltaTableGateway {
       List<Row> actions = appendActions(txn, files);
       try {
         TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(iterator(actions)));
-        runPostCommitHooks(result);
-        snapshot = result.getPostCommitSnapshot().orElseGet(this::loadLatest);
+        snapshot = runPostCommitHooks(result);
         return new CommitOutcome.Committed(result.getVersion());
       } catch (ConcurrentWriteException e) {
         LOG.info("Commit attempt {} to {} conflicted with another writer ({}); re-reading the table",
@@ -161,16 +174,40 @@ public final class DeltaTableGateway {
 
   private static Snapshot create(Engine engine, String path, ValueFormat format) {
     try {
-      TableManager.buildCreateTableTransaction(path, BronzeTableSchema.of(format), ENGINE_INFO)
-          .withDataLayoutSpec(DataLayoutSpec.partitioned(List.of(new Column(BronzeColumn.INGESTION_DATE))))
-          .withTableProperties(Map.of("delta.feature." + DOMAIN_METADATA_FEATURE, "supported"))
-          .build(engine)
-          .commit(engine, CloseableIterable.emptyIterable());
+      TransactionCommitResult result =
+          TableManager.buildCreateTableTransaction(path, BronzeTableSchema.of(format), ENGINE_INFO)
+              .withDataLayoutSpec(DataLayoutSpec.partitioned(List.of(new Column(BronzeColumn.INGESTION_DATE))))
+              .withTableProperties(Map.of("delta.feature." + DOMAIN_METADATA_FEATURE, "supported"))
+              .build(engine)
+              .commit(engine, CloseableIterable.emptyIterable());
       LOG.info("Created Delta table {} (value format {})", path, format.name().toLowerCase(java.util.Locale.ROOT));
+      return afterCommit(engine, path, result);
     } catch (TableAlreadyExistsException e) {
       LOG.info("Table {} was created concurrently by another writer; using it", path);
+      return TableManager.loadSnapshot(path).build(engine);
     }
-    return TableManager.loadSnapshot(path).build(engine);
+  }
+
+  /**
+   * Runs a commit's post-commit hooks inline and returns the snapshot to continue from. Every commit must
+   * get its hooks run: a version without its checksum file makes each later commit rebuild the checksum by
+   * replaying the whole log.
+   */
+  static Snapshot afterCommit(Engine engine, String path, TransactionCommitResult result) {
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      invokeBestEffort(engine, path, result.getVersion(), hook);
+    }
+    return result.getPostCommitSnapshot().orElseGet(() -> TableManager.loadSnapshot(path).build(engine));
+  }
+
+  private static void invokeBestEffort(Engine engine, String path, long version, PostCommitHook hook) {
+    try {
+      hook.threadSafeInvoke(engine);
+    } catch (IOException | RuntimeException e) {
+      // Checkpoints and checksums only speed up readers; the commit itself is durable.
+      LOG.warn("Post-commit step {} for version {} of {} failed (the commit stands; a later one retries): {}",
+          hook.getType(), version, path, e.toString());
+    }
   }
 
   private List<Row> appendActions(Transaction txn, List<WrittenFile> files) {
@@ -218,15 +255,49 @@ public final class DeltaTableGateway {
     return new DataFileStatus(file.path(), file.sizeBytes(), file.modificationTimeMillis(), Optional.of(stats));
   }
 
-  private void runPostCommitHooks(TransactionCommitResult result) {
+  /**
+   * Runs the commit's post-commit hooks and returns the snapshot to continue from. Checkpoints (every
+   * {@code delta.checkpointInterval} commits; they grow with the table) go to a background thread so they do
+   * not stall ingestion; one is skipped if the previous is still being written. Checksums run inline.
+   */
+  private Snapshot runPostCommitHooks(TransactionCommitResult result) {
+    long version = result.getVersion();
+    boolean fullChecksum = false;
     for (PostCommitHook hook : result.getPostCommitHooks()) {
-      try {
-        hook.threadSafeInvoke(engine);
-      } catch (IOException | RuntimeException e) {
-        // Checkpoints and checksums only speed up readers; the commit itself is durable.
-        LOG.warn("Post-commit step {} for version {} of {} failed (the commit stands; the next one retries): {}",
-            hook.getType(), result.getVersion(), tablePath, e.toString());
+      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
+        if (checkpointRunning.compareAndSet(false, true)) {
+          checkpoints.execute(() -> {
+            try {
+              invokeBestEffort(engine, tablePath, version, hook);
+            } finally {
+              checkpointRunning.set(false);
+            }
+          });
+        } else {
+          LOG.info("Skipping the checkpoint of version {} of {}: the previous one is still being written",
+              version, tablePath);
+        }
+      } else {
+        fullChecksum |= hook.getType() == PostCommitHook.PostCommitHookType.CHECKSUM_FULL;
+        invokeBestEffort(engine, tablePath, version, hook);
       }
+    }
+    // After a full checksum the post-commit snapshot still lacks it; a fresh one picks up the checksum file.
+    Optional<Snapshot> postCommit = result.getPostCommitSnapshot();
+    return fullChecksum || postCommit.isEmpty() ? loadLatest() : postCommit.get();
+  }
+
+  /** Waits briefly for a checkpoint being written, so an orderly stop does not cut it short. */
+  @Override
+  public void close() {
+    checkpoints.shutdown();
+    try {
+      if (!checkpoints.awaitTermination(CHECKPOINT_WAIT_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("A checkpoint of {} is still being written after {}; not waiting for it (readers fall back to"
+            + " the previous checkpoint and the JSON log)", tablePath, CHECKPOINT_WAIT_ON_CLOSE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

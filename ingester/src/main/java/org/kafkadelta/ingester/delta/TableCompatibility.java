@@ -2,7 +2,6 @@ package org.kafkadelta.ingester.delta;
 
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.TableManager;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
@@ -82,11 +81,14 @@ final class TableCompatibility {
       return snapshot;
     }
     String path = snapshot.getPath();
+    Snapshot upgraded;
     try {
-      snapshot.buildUpdateTableTransaction(DeltaTableGateway.ENGINE_INFO, Operation.MANUAL_UPDATE)
-          .withTablePropertiesAdded(Map.of("delta.feature." + DeltaTableGateway.DOMAIN_METADATA_FEATURE, "supported"))
-          .build(engine)
-          .commit(engine, CloseableIterable.emptyIterable());
+      upgraded = DeltaTableGateway.afterCommit(engine, path,
+          snapshot.buildUpdateTableTransaction(DeltaTableGateway.ENGINE_INFO, Operation.MANUAL_UPDATE)
+              .withTablePropertiesAdded(Map.of("delta.feature." + DeltaTableGateway.DOMAIN_METADATA_FEATURE,
+                  "supported"))
+              .build(engine)
+              .commit(engine, CloseableIterable.emptyIterable()));
     } catch (RuntimeException e) {
       throw new IncompatibleTableException("Cannot ingest into table " + path + ": it lacks the '"
           + DeltaTableGateway.DOMAIN_METADATA_FEATURE + "' table feature that stores the Kafka offsets, and enabling"
@@ -95,6 +97,6 @@ final class TableCompatibility {
     }
     LOG.info("Enabled the {} table feature on {} to store Kafka offsets",
         DeltaTableGateway.DOMAIN_METADATA_FEATURE.toLowerCase(Locale.ROOT), path);
-    return TableManager.loadSnapshot(path).build(engine);
+    return upgraded;
   }
 }
