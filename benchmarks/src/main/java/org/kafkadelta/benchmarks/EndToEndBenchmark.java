@@ -3,12 +3,11 @@ package org.kafkadelta.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import org.kafkadelta.testkit.Directories;
 import org.kafkadelta.testkit.DeltaTableReader;
 import org.kafkadelta.testkit.EmbeddedKafka;
 import org.kafkadelta.testkit.IotEvents;
@@ -110,9 +109,7 @@ public final class EndToEndBenchmark {
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Directories.deleteRecursively(dir);
   }
 
   /** Command-line settings as key=value pairs. */

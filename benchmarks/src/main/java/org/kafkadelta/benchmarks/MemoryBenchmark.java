@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.kafkadelta.testkit.Directories;
 import org.kafkadelta.testkit.DeltaTableReader;
 import org.kafkadelta.testkit.EmbeddedKafka;
 import org.kafkadelta.testkit.IotEvents;
@@ -351,9 +350,7 @@ public final class MemoryBenchmark {
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Directories.deleteRecursively(dir);
   }
 
   /** Samples VmRSS and VmHWM of a process from /proc every 100 ms until interrupted or the process is gone. */

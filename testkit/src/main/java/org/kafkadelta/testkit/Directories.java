@@ -9,11 +9,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Deleting directory trees: the broker's temporary directory and the demo's table directory. */
-final class Directories {
+public final class Directories {
   private Directories() {}
 
   /** Deletes {@code root} and everything under it; a missing {@code root} is not an error. */
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override

@@ -24,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +51,7 @@ import org.kafkadelta.ingester.delta.OffsetUpdate;
 import org.kafkadelta.ingester.writer.BronzeColumn;
 import org.kafkadelta.ingester.writer.FileStats;
 import org.kafkadelta.ingester.writer.WrittenFile;
+import org.kafkadelta.testkit.Directories;
 import org.kafkadelta.testkit.IotEvents;
 
 /** Shared set-up code of the JMH benchmarks: sample records, bronze tables with a long log, temp dirs. */
@@ -316,24 +316,7 @@ final class BenchSupport {
   /** Deletes {@code root} and everything under it; a missing {@code root} is not an error. */
   static void deleteRecursively(Path root) {
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (NoSuchFileException alreadyGone) {
-      // nothing left
+      Directories.deleteRecursively(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,7 +1,6 @@
 package org.kafkadelta.ingester.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.data.FilteredColumnarBatch;
@@ -22,12 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +79,6 @@ class CrashRecoveryIT {
     Path logs = dir.resolve("logs");
     long testStart = System.nanoTime();
     kafka.createTopic(topic, PARTITIONS);
-    awaitPartitionLeaders(kafka, topic, PARTITIONS);
     TestTopics.produceNumbered(kafka, topic, PARTITIONS, 0, INITIAL_RECORDS);
     System.out.printf("CrashRecoveryIT: produced %d records in %d ms%n", INITIAL_RECORDS, millisSince(testStart));
 
@@ -228,21 +224,6 @@ class CrashRecoveryIT {
     });
   }
 
-  /**
-   * Waits until the broker serves every partition of the new topic as leader. {@code createTopic} returns once
-   * the metadata shows leaders, which can be moments before the broker accepts writes; an idempotent producer
-   * that gets NOT_LEADER_OR_FOLLOWER on its very first batch can then loop on OUT_OF_ORDER_SEQUENCE_NUMBER
-   * until its delivery timeout (KAFKA-14359). DescribeProducers is answered by the partition leader only.
-   */
-  static void awaitPartitionLeaders(EmbeddedKafka kafka, String topic, int partitions) {
-    List<TopicPartition> all = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      all.add(new TopicPartition(topic, p));
-    }
-    await("leaders of every partition of " + topic + " ready").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> kafka.admin().describeProducers(all).all().get(10, TimeUnit.SECONDS).size() == partitions);
-  }
 
   /** What the latest snapshot of the table says, read once through Delta Kernel; version -1 if no table yet. */
   private record TableState(long version, Map<Integer, Long> nextOffsets, long dataFiles) {

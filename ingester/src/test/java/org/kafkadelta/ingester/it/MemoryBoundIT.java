@@ -1,7 +1,6 @@
 package org.kafkadelta.ingester.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.delta.kernel.Snapshot;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +59,6 @@ class MemoryBoundIT {
     Path gcLog = logs.resolve("child-gc.log");
     Files.createDirectories(logs);
     kafka.createTopic(topic, PARTITIONS);
-    awaitPartitionLeaders(kafka, topic, PARTITIONS);
 
     long produceStart = System.nanoTime();
     long producedBytes = produce(kafka, topic);
@@ -95,28 +91,13 @@ class MemoryBoundIT {
     });
   }
 
-  /**
-   * Waits until the broker serves every partition of the new topic as leader. {@code createTopic} returns once
-   * the metadata shows leaders, which can be moments before the broker accepts writes; an idempotent producer
-   * that gets NOT_LEADER_OR_FOLLOWER on its very first batch can then loop on OUT_OF_ORDER_SEQUENCE_NUMBER
-   * until its delivery timeout (KAFKA-14359). DescribeProducers is answered by the partition leader only.
-   */
-  static void awaitPartitionLeaders(EmbeddedKafka kafka, String topic, int partitions) {
-    List<TopicPartition> all = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      all.add(new TopicPartition(topic, p));
-    }
-    await("leaders of every partition of " + topic + " ready").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> kafka.admin().describeProducers(all).all().get(10, TimeUnit.SECONDS).size() == partitions);
-  }
 
   /** Sends record i to partition i % PARTITIONS (so partition p holds offsets 0..RECORDS_PER_PARTITION-1). */
   private static long produce(EmbeddedKafka kafka, String topic) throws Exception {
     Map<String, Object> config = kafka.producerConfig();
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // the values are incompressible anyway
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
-    // One request at a time: a retried first batch can then never be overtaken (see awaitPartitionLeaders).
+    // One request at a time: a retried first batch can then never be overtaken (KAFKA-14359; EmbeddedKafka.createTopic waits for serving leaders).
     config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicLong acknowledged = new AtomicLong();
