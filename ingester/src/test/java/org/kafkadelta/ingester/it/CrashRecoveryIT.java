@@ -23,7 +23,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,7 +138,7 @@ class CrashRecoveryIT {
                 + " run; table version %3d, committed %6d of %6d produced (+%d), %3d parquet files on disk vs."
                 + " %3d in the table", round, killedAfter, delayMillis, waited,
             duringIngestion ? "during ingestion" : "caught up", count(child.stderr(), "Committed version"),
-            state.version(), committed, produced, committed - committedBefore, parquetFilesOnDisk(table),
+            state.version(), committed, produced, committed - committedBefore, TableContents.parquetFilesOnDisk(table),
             state.dataFiles());
         report.add(line);
         System.out.println("CrashRecoveryIT: " + line);
@@ -208,7 +207,7 @@ class CrashRecoveryIT {
           .isGreaterThan(versionAfterKills);
       long verifyMillis = millisSince(verifyStart);
 
-      long onDisk = parquetFilesOnDisk(table);
+      long onDisk = TableContents.parquetFilesOnDisk(table);
       long inTable = end.dataFiles();
       System.out.println("CrashRecoveryIT: summary (seed " + seed + ")");
       report.forEach(l -> System.out.println("  " + l));
@@ -263,20 +262,6 @@ class CrashRecoveryIT {
     }
   }
 
-  /** Parquet data files under the table directory (committed or not), not counting checksums or the log. */
-  private static long parquetFilesOnDisk(Path table) {
-    if (!Files.isDirectory(table)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(table)) {
-      return files.filter(f -> !f.startsWith(table.resolve("_delta_log")))
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
-          .count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static void addUpTo20(List<String> problems, String problem) {
     if (problems.size() < 20) {

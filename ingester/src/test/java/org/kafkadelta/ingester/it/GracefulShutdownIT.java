@@ -3,16 +3,12 @@ package org.kafkadelta.ingester.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +61,7 @@ class GracefulShutdownIT {
       assertThat(reader.countRows(table.toString())).as("rows committed before SIGTERM (the interval is 60 s)")
           .isZero();
       long versionBeforeStop = reader.version(table.toString());
-      long filesBeforeStop = parquetFilesOnDisk(table);
+      long filesBeforeStop = TableContents.parquetFilesOnDisk(table);
 
       child.terminate();
       int exitCode = child.waitFor(Duration.ofSeconds(30));
@@ -94,17 +90,4 @@ class GracefulShutdownIT {
     });
   }
 
-  private static long parquetFilesOnDisk(Path table) {
-    if (!Files.isDirectory(table)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(table)) {
-      return files.filter(f -> !f.startsWith(table.resolve("_delta_log")))
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
-          .count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

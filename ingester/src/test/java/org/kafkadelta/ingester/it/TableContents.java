@@ -2,12 +2,16 @@ package org.kafkadelta.ingester.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.kafkadelta.testkit.DeltaTableReader;
 
 /** A bronze table read back through Delta Kernel, with the exactly-once checks the tests share. */
@@ -51,5 +55,23 @@ final class TableContents {
     });
     assertThat(offsets.keySet()).as("partitions with rows").isSubsetOf(expectedCountPerPartition.keySet());
     return this;
+  }
+
+  /**
+   * Parquet data files under the table directory, committed or not (killed runs leave uncommitted ones
+   * that no reader sees), not counting checksum side files or the log.
+   */
+  static long parquetFilesOnDisk(Path table) {
+    if (!Files.isDirectory(table)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(table)) {
+      return files.filter(f -> !f.startsWith(table.resolve("_delta_log")))
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
+          .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
