@@ -1,5 +1,6 @@
 package org.kafkadelta.benchmarks.jmh;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -132,7 +133,7 @@ public class DeltaCommitBenchmark {
   private List<WrittenFile> writeTemplates(Path dir) throws IOException {
     WriterMemoryBudget budget = new WriterMemoryBudget(64L << 20, 128L << 20);
     DataFileFactory factory = new DataFileFactory("file:" + dir.toAbsolutePath(), conf, Compression.SNAPPY,
-        ValueFormat.STRING, budget);
+        ValueFormat.STRING, budget, Clock.systemUTC());
     List<WrittenFile> out = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       PartitionFileWriter w = new PartitionFileWriter(BenchSupport.TOPIC, p, factory, new RollingPolicy(128L << 20));

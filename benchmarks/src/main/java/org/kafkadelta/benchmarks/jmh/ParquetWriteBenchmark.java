@@ -1,5 +1,6 @@
 package org.kafkadelta.benchmarks.jmh;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -117,7 +118,7 @@ public class ParquetWriteBenchmark {
     WriterMemoryBudget budget = new WriterMemoryBudget(WRITER_MEMORY, TARGET_FILE_SIZE);
     budget.expectOpenFiles(EXPECTED_OPEN_FILES);
     DataFileFactory files = new DataFileFactory("file:" + dir.toAbsolutePath(), conf, compression,
-        ValueFormat.STRING, budget);
+        ValueFormat.STRING, budget, Clock.systemUTC());
     writer = new PartitionFileWriter(TOPIC, PARTITION, files, new RollingPolicy(TARGET_FILE_SIZE));
     batch = BenchSupport.iotRecords(TOPIC, PARTITION, 0, BATCH, valueBytes, 42);
     batchValueBytes = batch.stream().mapToLong(r -> r.value().length + r.key().length).sum();

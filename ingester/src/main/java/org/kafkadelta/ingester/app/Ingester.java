@@ -1,5 +1,6 @@
 package org.kafkadelta.ingester.app;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import org.kafkadelta.ingester.metrics.IngestionMetrics;
 import org.kafkadelta.ingester.source.TopicSource;
 import org.kafkadelta.ingester.worker.PartitionWorkers;
 import org.kafkadelta.ingester.writer.DataFileFactory;
+import org.kafkadelta.ingester.writer.EncoderWarmUp;
 import org.kafkadelta.ingester.writer.PartitionFileWriter;
 import org.kafkadelta.ingester.writer.RollingPolicy;
 import org.kafkadelta.ingester.writer.WriterMemoryBudget;
@@ -38,6 +40,7 @@ public final class Ingester implements AutoCloseable {
   private final IngesterConfig config;
   /** Opened in the background: Delta Kernel's start-up overlaps the consumer's group join. */
   private final CompletableFuture<DeltaTableGateway> table;
+  private final CompletableFuture<DataFileFactory> files;
   private final TopicSource source;
   private final PartitionWorkers workers;
   private final CommitCoordinator coordinator;
@@ -46,19 +49,36 @@ public final class Ingester implements AutoCloseable {
 
   private Ingester(IngesterConfig config, Clock clock) {
     this.config = config;
-    Configuration hadoopConf = new Configuration();
-    config.hadoopProperties().forEach(hadoopConf::set);
-    this.table = CompletableFuture.supplyAsync(
-        () -> DeltaTableGateway.openOrCreate(config.tablePath(), config.valueFormat(), hadoopConf));
+    // Hadoop's and Kernel's start-up (configuration parsing, file system, table) runs on another thread,
+    // while this one creates the consumer and joins the group: they are the two halves of start-up.
+    this.table = CompletableFuture.supplyAsync(() -> {
+      Configuration hadoopConf = new Configuration();
+      config.hadoopProperties().forEach(hadoopConf::set);
+      return DeltaTableGateway.openOrCreate(config.tablePath(), config.valueFormat(), hadoopConf);
+    });
     WriterMemoryBudget budget = new WriterMemoryBudget(config.writerMemoryBytes(), config.targetFileSizeBytes());
-    DataFileFactory files = new DataFileFactory(DeltaTableGateway.qualify(config.tablePath(), hadoopConf), hadoopConf,
-        config.compression(), config.valueFormat(), budget);
+    this.files = table.thenApply(gateway -> new DataFileFactory(gateway.tablePath(), gateway.hadoopConf(),
+        config.compression(), config.valueFormat(), budget, clock));
+    startEncoderWarmUp(config, clock);
     RollingPolicy rolling = new RollingPolicy(config.targetFileSizeBytes());
     this.source = new TopicSource(config);
     this.workers = new PartitionWorkers(config.writerThreads(), IN_FLIGHT_BYTES_PER_THREAD * config.writerThreads(),
-        tp -> new PartitionFileWriter(tp.topic(), tp.partition(), files, rolling));
-    this.coordinator = new CommitCoordinator(config, source, workers, this::openedTable, files, budget, metrics,
-        clock);
+        tp -> new PartitionFileWriter(tp.topic(), tp.partition(), dataFiles(), rolling));
+    this.coordinator = new CommitCoordinator(config, source, workers, this::openedTable, this::dataFiles, budget,
+        metrics, clock);
+  }
+
+  /** Best effort on its own thread: a failure here only means the first real file pays the start-up. */
+  private static void startEncoderWarmUp(IngesterConfig config, Clock clock) {
+    Thread warmUp = new Thread(() -> {
+      try {
+        EncoderWarmUp.run(config.compression(), config.valueFormat(), clock);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Encoder warm-up failed; the first data file will load the encoder instead", e);
+      }
+    }, "encoder-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   /**
@@ -103,8 +123,16 @@ public final class Ingester implements AutoCloseable {
 
   /** The table, waiting for it to be opened if need be; rethrows the reason it could not be. */
   private DeltaTableGateway openedTable() {
+    return await(table);
+  }
+
+  private DataFileFactory dataFiles() {
+    return await(files);
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
     try {
-      return table.join();
+      return future.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * Delta version. Offsets come from the table on every assignment; the starting-offsets policy applies only
  * to partitions the table has no offset for.
  *
- * <p>The table is supplied lazily: it is first needed when partitions are assigned, so opening it can
- * overlap the consumer's group join.
+ * <p>The table and the data file factory (which needs the table's qualified location) are supplied
+ * lazily: they are first needed when partitions are assigned, so opening the table can overlap the
+ * consumer's group join.
  *
  * <p>Runs on the polling thread only (rebalance callbacks included), so it needs no locking.
  */
@@ -49,7 +50,7 @@ public final class CommitCoordinator implements PartitionListener {
   private final TopicSource source;
   private final PartitionWorkers workers;
   private final Supplier<DeltaTableGateway> table;
-  private final DataFileFactory files;
+  private final Supplier<DataFileFactory> files;
   private final WriterMemoryBudget memoryBudget;
   private final IngestionMetrics metrics;
   private final Clock clock;
@@ -60,7 +61,7 @@ public final class CommitCoordinator implements PartitionListener {
   private boolean assignmentSeen;
 
   public CommitCoordinator(IngesterConfig config, TopicSource source, PartitionWorkers workers,
-      Supplier<DeltaTableGateway> table, DataFileFactory files, WriterMemoryBudget memoryBudget, IngestionMetrics metrics,
+      Supplier<DeltaTableGateway> table, Supplier<DataFileFactory> files, WriterMemoryBudget memoryBudget, IngestionMetrics metrics,
       Clock clock) {
     this.config = config;
     this.source = source;
@@ -180,7 +181,7 @@ public final class CommitCoordinator implements PartitionListener {
       ((CommitOutcome.Fenced) outcome).tableNextOffsets().forEach((partition, tableOffset) -> {
         TopicPartition tp = new TopicPartition(config.topic(), partition);
         List<WrittenFile> dropped = completedFiles.getOrDefault(tp, List.of());
-        dropped.forEach(files::deleteUncommitted);
+        dropped.forEach(files.get()::deleteUncommitted);
         completedFiles.remove(tp);
         PartitionProgress p = progress.get(tp);
         LOG.warn("Partition {} was moved by another writer: the table holds next offset {} but this instance"
@@ -270,7 +271,7 @@ public final class CommitCoordinator implements PartitionListener {
   public void onLost(Collection<TopicPartition> partitions) {
     // Another instance may own them already: committing could only be fenced. Drop the pending files.
     workers.discard(partitions);
-    partitions.forEach(tp -> completedFiles.getOrDefault(tp, List.of()).forEach(files::deleteUncommitted));
+    partitions.forEach(tp -> completedFiles.getOrDefault(tp, List.of()).forEach(files.get()::deleteUncommitted));
     partitions.forEach(completedFiles::remove);
     partitions.forEach(progress::remove);
     LOG.warn("Lost partitions {}; their uncommitted work was dropped and will be re-read by their new owner",

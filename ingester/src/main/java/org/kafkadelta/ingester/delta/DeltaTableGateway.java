@@ -68,6 +68,7 @@ public final class DeltaTableGateway implements AutoCloseable {
   private static final Duration CHECKPOINT_WAIT_ON_CLOSE = Duration.ofSeconds(3);
 
   private final Engine engine;
+  private final Configuration hadoopConf;
   private final String tablePath;
   private final ExecutorService checkpoints = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "delta-checkpoint");
@@ -77,8 +78,9 @@ public final class DeltaTableGateway implements AutoCloseable {
   private final AtomicBoolean checkpointRunning = new AtomicBoolean();
   private Snapshot snapshot;
 
-  private DeltaTableGateway(Engine engine, String tablePath, Snapshot snapshot) {
+  private DeltaTableGateway(Engine engine, Configuration hadoopConf, String tablePath, Snapshot snapshot) {
     this.engine = engine;
+    this.hadoopConf = hadoopConf;
     this.tablePath = tablePath;
     this.snapshot = snapshot;
   }
@@ -101,12 +103,17 @@ public final class DeltaTableGateway implements AutoCloseable {
     snapshot = TableCompatibility.check(engine, snapshot, format);
     LOG.info("Opened table {} at version {} in {} ms", path, snapshot.getVersion(),
         (System.nanoTime() - startNanos) / 1_000_000);
-    return new DeltaTableGateway(engine, path, snapshot);
+    return new DeltaTableGateway(engine, hadoopConf, path, snapshot);
   }
 
   /** The table's fully qualified location, e.g. {@code file:/data/bronze/events}. */
   public String tablePath() {
     return tablePath;
+  }
+
+  /** The Hadoop configuration the table is accessed with; data files are written with the same one. */
+  public Configuration hadoopConf() {
+    return hadoopConf;
   }
 
   public long version() {

@@ -1,15 +1,16 @@
 package org.kafkadelta.ingester.writer;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.kafkadelta.ingester.config.Compression;
 import org.kafkadelta.ingester.config.ValueFormat;
 import org.slf4j.Logger;
@@ -29,17 +30,20 @@ public final class DataFileFactory {
   private final Compression compression;
   private final ValueFormat valueFormat;
   private final WriterMemoryBudget budget;
+  private final Clock clock;
 
   /**
    * @param tableRoot fully qualified table location, e.g. {@code file:/data/bronze} or {@code s3a://lake/t}
+   * @param clock gives the finished files' modification times
    */
   public DataFileFactory(String tableRoot, Configuration conf, Compression compression, ValueFormat valueFormat,
-      WriterMemoryBudget budget) {
+      WriterMemoryBudget budget, Clock clock) {
     this.tableRoot = new Path(tableRoot);
     this.conf = conf;
     this.compression = compression;
     this.valueFormat = valueFormat;
     this.budget = budget;
+    this.clock = clock;
   }
 
   ValueFormat valueFormat() {
@@ -59,31 +63,39 @@ public final class DataFileFactory {
     }
   }
 
+  private ParquetProperties properties(long rowGroupBytes) {
+    ParquetProperties.Builder builder = ParquetProperties.builder()
+        .withPageSize((int) Math.min(ParquetProperties.DEFAULT_PAGE_SIZE, rowGroupBytes / 4))
+        .withMinRowCountForPageSizeCheck(MIN_ROWS_BETWEEN_SIZE_CHECKS)
+        .withDictionaryEncoding(true)
+        // Per-page histograms of value sizes and levels: no engine we write for reads them.
+        .withSizeStatisticsEnabled(false);
+    for (String column : BronzeRowEncoder.payloadColumns(valueFormat)) {
+      builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
+    }
+    for (String column : BronzeRowEncoder.uniqueValueColumns()) {
+      builder.withDictionaryEncoding(column, false);
+    }
+    // Header payloads: statistics on nested binary values are useless for readers.
+    builder.withStatisticsEnabled(BronzeColumn.HEADERS + ".list.element." + BronzeColumn.HEADER_VALUE, false);
+    return builder.build();
+  }
+
   OpenDataFile open(String topic, int partition, LocalDate ingestionDate) throws IOException {
     Path dir = new Path(tableRoot, BronzeColumn.INGESTION_DATE + "=" + ingestionDate);
     String suffix = compression.fileSuffix().isEmpty() ? "" : "." + compression.fileSuffix();
     Path path = new Path(dir, "part-" + UUID.randomUUID() + suffix + ".parquet");
-    BronzeWriteSupport writeSupport = new BronzeWriteSupport(valueFormat, topic, partition);
+    return open(HadoopOutputFile.fromPath(path, conf), path, topic, partition, ingestionDate);
+  }
+
+  /** Opens a file whose bytes go to {@code out}; {@code path} names it (and is deleted on abort). */
+  OpenDataFile open(OutputFile out, Path path, String topic, int partition, LocalDate ingestionDate)
+      throws IOException {
+    BronzeRowEncoder encoder = new BronzeRowEncoder(valueFormat, topic, partition);
     long rowGroupBytes = budget.reserveRowGroupBytes();
     try {
-      OpenDataFile.Builder builder = new OpenDataFile.Builder(HadoopOutputFile.fromPath(path, conf), writeSupport)
-          .withConf(conf)
-          .withWriteMode(ParquetFileWriter.Mode.CREATE)
-          .withCompressionCodec(CompressionCodecName.valueOf(compression.name().toUpperCase(Locale.ROOT)))
-          .withRowGroupSize(rowGroupBytes)
-          .withPageSize((int) Math.min(ParquetWriter.DEFAULT_PAGE_SIZE, rowGroupBytes / 4))
-          .withMinRowCountForPageSizeCheck(MIN_ROWS_BETWEEN_SIZE_CHECKS)
-          .withDictionaryEncoding(true)
-          .withMaxPaddingSize(0);
-      for (String column : BronzeWriteSupport.payloadColumns(valueFormat)) {
-        builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
-      }
-      for (String column : BronzeWriteSupport.uniqueValueColumns()) {
-        builder.withDictionaryEncoding(column, false);
-      }
-      // Header payloads: statistics on nested binary values are useless for readers.
-      builder.withStatisticsEnabled(BronzeColumn.HEADERS + ".list.element." + BronzeColumn.HEADER_VALUE, false);
-      return new OpenDataFile(path, conf, ingestionDate, writeSupport, builder.build(), budget);
+      return new OpenDataFile(out, path, conf, clock, ingestionDate, encoder, properties(rowGroupBytes),
+          CompressionCodecName.valueOf(compression.name().toUpperCase(Locale.ROOT)), rowGroupBytes, budget);
     } catch (IOException | RuntimeException e) {
       budget.release();
       throw e;

@@ -1,5 +1,6 @@
 package org.kafkadelta.ingester.delta;
 
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,7 +108,7 @@ class DeltaTableGatewayTest {
   private List<WrittenFile> writeFile(DeltaTableGateway table, int partition, long firstOffset, int count)
       throws IOException {
     DataFileFactory files = new DataFileFactory(table.tablePath(), conf, Compression.SNAPPY, ValueFormat.STRING,
-        new WriterMemoryBudget(16 << 20, 128 << 20));
+        new WriterMemoryBudget(16 << 20, 128 << 20), Clock.systemUTC());
     PartitionFileWriter writer = new PartitionFileWriter(TOPIC, partition, files, new RollingPolicy(128 << 20));
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (long o = firstOffset; o < firstOffset + count; o++) {

@@ -2,13 +2,12 @@ package org.kafkadelta.ingester.writer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -18,50 +17,48 @@ import org.apache.parquet.schema.Types;
 import org.kafkadelta.ingester.config.ValueFormat;
 
 /**
- * Writes Kafka records straight into Parquet columns, with no intermediate row objects, and collects the
- * file's statistics on the way. One instance per file; not thread-safe.
+ * Encodes each Kafka record as one bronze row, writing straight into the Parquet column writers of the
+ * current row group, and collects the file's statistics on the way. One instance per file; not thread-safe.
+ *
+ * <p>The schema is flat apart from the headers list, so every value's repetition and definition levels are
+ * known here and written directly: parquet-mr's record-assembly layer ({@code MessageColumnIO}), which
+ * works them out per field at run time, cost more CPU than the encoding itself.
  *
  * <p>Never fails on a payload: null keys and values become nulls, values that are not valid UTF-8 (string
  * mode) and keys that are not valid UTF-8 are stored decoded with U+FFFD replacement characters while the
  * original bytes go to {@code raw_value_bytes} / {@code raw_key_bytes}.
  */
-final class BronzeWriteSupport extends WriteSupport<ConsumerRecord<byte[], byte[]>> {
+final class BronzeRowEncoder {
   private static final String LIST = "list";
   private static final String ELEMENT = "element";
+  /** Definition level of a present top-level optional column; 0 means null. */
+  private static final int PRESENT = 1;
+  /** Definition levels inside headers: optional list (1) / repeated list (2) / optional element (3) / leaf. */
+  private static final int HEADER_ELEMENT = 3;
+  private static final int HEADER_FIELD = 4;
 
   private final ValueFormat valueFormat;
   private final MessageType schema;
   private final Binary topic;
   private final FileStatsCollector stats;
-  private final int keyIndex;
-  private final int valueIndex;
-  private final int topicIndex;
-  private final int partitionIndex;
-  private final int offsetIndex;
-  private final int eventTimestampIndex;
-  private final int ingestionTimestampIndex;
-  private final int headersIndex;
-  private final int rawKeyIndex;
-  private final int rawValueIndex;
-  private RecordConsumer out;
   private long ingestionMicros;
+  private ColumnWriter key;
+  private ColumnWriter value;
+  private ColumnWriter topicColumn;
+  private ColumnWriter partition;
+  private ColumnWriter offset;
+  private ColumnWriter eventTimestamp;
+  private ColumnWriter ingestionTimestamp;
+  private ColumnWriter headerKey;
+  private ColumnWriter headerValue;
+  private ColumnWriter rawKey;
+  private ColumnWriter rawValue;
 
-  BronzeWriteSupport(ValueFormat valueFormat, String topic, int partition) {
+  BronzeRowEncoder(ValueFormat valueFormat, String topic, int partition) {
     this.valueFormat = valueFormat;
     this.schema = parquetSchema(valueFormat);
     this.topic = Binary.fromString(topic);
     this.stats = new FileStatsCollector(partition);
-    this.keyIndex = schema.getFieldIndex(BronzeColumn.KEY);
-    this.valueIndex = schema.getFieldIndex(
-        valueFormat == ValueFormat.STRING ? BronzeColumn.RAW_JSON : BronzeColumn.VALUE);
-    this.topicIndex = schema.getFieldIndex(BronzeColumn.TOPIC);
-    this.partitionIndex = schema.getFieldIndex(BronzeColumn.PARTITION);
-    this.offsetIndex = schema.getFieldIndex(BronzeColumn.OFFSET);
-    this.eventTimestampIndex = schema.getFieldIndex(BronzeColumn.EVENT_ENQUEUED_TIMESTAMP);
-    this.ingestionTimestampIndex = schema.getFieldIndex(BronzeColumn.INGESTION_TIMESTAMP);
-    this.headersIndex = schema.getFieldIndex(BronzeColumn.HEADERS);
-    this.rawKeyIndex = schema.getFieldIndex(BronzeColumn.RAW_KEY_BYTES);
-    this.rawValueIndex = valueFormat == ValueFormat.STRING ? schema.getFieldIndex(BronzeColumn.RAW_VALUE_BYTES) : -1;
   }
 
   /** The data files' Parquet schema: the table's columns without the partition column, all optional. */
@@ -104,14 +101,27 @@ final class BronzeWriteSupport extends WriteSupport<ConsumerRecord<byte[], byte[
     }
   }
 
-  @Override
-  public WriteContext init(Configuration configuration) {
-    return new WriteContext(schema, Map.of("writer", "kafka-delta-ingester"));
+  MessageType schema() {
+    return schema;
   }
 
-  @Override
-  public void prepareForWrite(RecordConsumer recordConsumer) {
-    this.out = recordConsumer;
+  /** Directs the next rows into {@code store}: called for every new row group. */
+  void startRowGroup(ColumnWriteStore store) {
+    key = store.getColumnWriter(column(BronzeColumn.KEY));
+    value = store.getColumnWriter(column(valueFormat == ValueFormat.STRING ? BronzeColumn.RAW_JSON : BronzeColumn.VALUE));
+    topicColumn = store.getColumnWriter(column(BronzeColumn.TOPIC));
+    partition = store.getColumnWriter(column(BronzeColumn.PARTITION));
+    offset = store.getColumnWriter(column(BronzeColumn.OFFSET));
+    eventTimestamp = store.getColumnWriter(column(BronzeColumn.EVENT_ENQUEUED_TIMESTAMP));
+    ingestionTimestamp = store.getColumnWriter(column(BronzeColumn.INGESTION_TIMESTAMP));
+    headerKey = store.getColumnWriter(column(BronzeColumn.HEADERS, LIST, ELEMENT, BronzeColumn.HEADER_KEY));
+    headerValue = store.getColumnWriter(column(BronzeColumn.HEADERS, LIST, ELEMENT, BronzeColumn.HEADER_VALUE));
+    rawKey = store.getColumnWriter(column(BronzeColumn.RAW_KEY_BYTES));
+    rawValue = valueFormat == ValueFormat.STRING ? store.getColumnWriter(column(BronzeColumn.RAW_VALUE_BYTES)) : null;
+  }
+
+  private ColumnDescriptor column(String... path) {
+    return schema.getColumnDescription(path);
   }
 
   /** Sets the ingestion_timestamp of the rows written next. */
@@ -123,101 +133,91 @@ final class BronzeWriteSupport extends WriteSupport<ConsumerRecord<byte[], byte[
     return stats;
   }
 
-  @Override
-  public void write(ConsumerRecord<byte[], byte[]> record) {
-    out.startMessage();
-    byte[] rawKey = writeKey(record.key());
-    byte[] rawValue = writeValue(record.value());
-    writeBinary(BronzeColumn.TOPIC, topicIndex, topic);
-    out.startField(BronzeColumn.PARTITION, partitionIndex);
-    out.addInteger(record.partition());
-    out.endField(BronzeColumn.PARTITION, partitionIndex);
-    out.startField(BronzeColumn.OFFSET, offsetIndex);
-    out.addLong(record.offset());
-    out.endField(BronzeColumn.OFFSET, offsetIndex);
+  /** Writes one value (or null) into every column; the caller ends the row on the column store. */
+  void write(ConsumerRecord<byte[], byte[]> record) {
+    byte[] originalKey = writeKey(record.key());
+    byte[] originalValue = writeValue(record.value());
+    topicColumn.write(topic, 0, PRESENT);
+    partition.write(record.partition(), 0, PRESENT);
+    offset.write(record.offset(), 0, PRESENT);
     // Kafka uses -1 for "no timestamp" (pre-0.10 message format): store null, not 1969.
     long eventMicros = record.timestamp() >= 0 ? record.timestamp() * 1000L : -1L;
     if (eventMicros >= 0) {
-      out.startField(BronzeColumn.EVENT_ENQUEUED_TIMESTAMP, eventTimestampIndex);
-      out.addLong(eventMicros);
-      out.endField(BronzeColumn.EVENT_ENQUEUED_TIMESTAMP, eventTimestampIndex);
+      eventTimestamp.write(eventMicros, 0, PRESENT);
+    } else {
+      eventTimestamp.writeNull(0, 0);
     }
-    out.startField(BronzeColumn.INGESTION_TIMESTAMP, ingestionTimestampIndex);
-    out.addLong(ingestionMicros);
-    out.endField(BronzeColumn.INGESTION_TIMESTAMP, ingestionTimestampIndex);
+    ingestionTimestamp.write(ingestionMicros, 0, PRESENT);
     writeHeaders(record.headers().toArray());
-    if (rawKey != null) {
-      writeBinary(BronzeColumn.RAW_KEY_BYTES, rawKeyIndex, Binary.fromConstantByteArray(rawKey));
-    }
+    writeOptional(rawKey, originalKey);
     if (rawValue != null) {
-      writeBinary(BronzeColumn.RAW_VALUE_BYTES, rawValueIndex, Binary.fromConstantByteArray(rawValue));
+      writeOptional(rawValue, originalValue);
     }
-    out.endMessage();
     stats.row(record.offset(), eventMicros, ingestionMicros);
   }
 
   /** Writes the key column; returns the original bytes when they must also go to raw_key_bytes. */
-  private byte[] writeKey(byte[] key) {
-    if (key == null) {
+  private byte[] writeKey(byte[] bytes) {
+    if (bytes == null) {
       stats.nullKey();
+      key.writeNull(0, 0);
       return null;
     }
-    if (Utf8.isWellFormed(key)) {
-      writeBinary(BronzeColumn.KEY, keyIndex, Binary.fromConstantByteArray(key));
+    if (Utf8.isWellFormed(bytes)) {
+      key.write(Binary.fromConstantByteArray(bytes), 0, PRESENT);
       return null;
     }
     stats.invalidUtf8Key();
-    writeBinary(BronzeColumn.KEY, keyIndex, Binary.fromString(new String(key, StandardCharsets.UTF_8)));
-    return key;
+    key.write(Binary.fromString(new String(bytes, StandardCharsets.UTF_8)), 0, PRESENT);
+    return bytes;
   }
 
   /** Writes the value column; returns the original bytes when they must also go to raw_value_bytes. */
-  private byte[] writeValue(byte[] value) {
-    String column = valueFormat == ValueFormat.STRING ? BronzeColumn.RAW_JSON : BronzeColumn.VALUE;
-    if (value == null) {
+  private byte[] writeValue(byte[] bytes) {
+    if (bytes == null) {
       stats.nullValue();
+      value.writeNull(0, 0);
       return null;
     }
-    if (valueFormat == ValueFormat.BINARY || Utf8.isWellFormed(value)) {
-      writeBinary(column, valueIndex, Binary.fromConstantByteArray(value));
+    if (valueFormat == ValueFormat.BINARY || Utf8.isWellFormed(bytes)) {
+      value.write(Binary.fromConstantByteArray(bytes), 0, PRESENT);
       return null;
     }
     stats.invalidUtf8Value();
     // new String(..., UTF_8) replaces every malformed sequence with U+FFFD.
-    writeBinary(column, valueIndex, Binary.fromString(new String(value, StandardCharsets.UTF_8)));
-    return value;
+    value.write(Binary.fromString(new String(bytes, StandardCharsets.UTF_8)), 0, PRESENT);
+    return bytes;
   }
 
   private void writeHeaders(Header[] headers) {
     if (headers.length == 0) {
-      return; // null, as Spark's Kafka source gives a record without headers
+      // null, as Spark's Kafka source gives a record without headers
+      headerKey.writeNull(0, 0);
+      headerValue.writeNull(0, 0);
+      return;
     }
-    out.startField(BronzeColumn.HEADERS, headersIndex);
-    out.startGroup();
-    out.startField(LIST, 0);
-    for (Header header : headers) {
-      out.startGroup();
-      out.startField(ELEMENT, 0);
-      out.startGroup();
+    for (int i = 0; i < headers.length; i++) {
+      int repetition = i == 0 ? 0 : 1;
+      Header header = headers[i];
       if (header.key() != null) {
-        writeBinary(BronzeColumn.HEADER_KEY, 0, Binary.fromString(header.key()));
+        headerKey.write(Binary.fromString(header.key()), repetition, HEADER_FIELD);
+      } else {
+        headerKey.writeNull(repetition, HEADER_ELEMENT);
       }
       if (header.value() != null) {
-        writeBinary(BronzeColumn.HEADER_VALUE, 1, Binary.fromConstantByteArray(header.value()));
+        headerValue.write(Binary.fromConstantByteArray(header.value()), repetition, HEADER_FIELD);
+      } else {
+        headerValue.writeNull(repetition, HEADER_ELEMENT);
       }
-      out.endGroup();
-      out.endField(ELEMENT, 0);
-      out.endGroup();
     }
-    out.endField(LIST, 0);
-    out.endGroup();
-    out.endField(BronzeColumn.HEADERS, headersIndex);
   }
 
-  private void writeBinary(String field, int index, Binary value) {
-    out.startField(field, index);
-    out.addBinary(value);
-    out.endField(field, index);
+  private static void writeOptional(ColumnWriter column, byte[] bytes) {
+    if (bytes != null) {
+      column.write(Binary.fromConstantByteArray(bytes), 0, PRESENT);
+    } else {
+      column.writeNull(0, 0);
+    }
   }
 
   /**
