@@ -25,11 +25,16 @@ import org.kafkadelta.testkit.IotEvents;
  *       process start to exit (JVM start-up included); then the table is checked to hold exactly N rows.
  *   <li>Start-up: the fat jar on a fresh topic with a 1,000-record backlog, start to exit (an upper bound on
  *       start to first commit).
+ *   <li>Tuned JVM ({@code tuned=true}, the default): the same fresh-JVM ceiling, ingester and start-up runs
+ *       again with an application class-data-sharing archive (AppCDS, made by a training run of each program
+ *       on a small topic) and {@code -XX:+UseParallelGC} — the deployment options the README recommends — so
+ *       that both sides of the ratio get the same JVM.
  * </ol>
  *
  * <p>Run (after {@code mvn -B package -DskipTests}):
  * {@code java -cp benchmarks/target/benchmarks.jar org.kafkadelta.benchmarks.EndToEndBenchmark
- * [records=2000000] [partitions=8] [jvmOpts="-Xmx1g"] [jar=ingester/target/kafka-delta-ingester.jar] [keep=false]}
+ * [records=2000000] [partitions=8] [jvmOpts="-Xmx1g"] [jar=ingester/target/kafka-delta-ingester.jar] [keep=false]
+ * [tuned=true]}
  */
 public final class EndToEndBenchmark {
   private EndToEndBenchmark() {}
@@ -52,13 +57,14 @@ public final class EndToEndBenchmark {
       RawConsume.Result ceiling2 = best(kafka, topic, s, 2);
       print("ceiling, 1 consumer thread", ceiling1);
       print("ceiling, 2 consumer threads", ceiling2);
-      double coldSeconds = ChildRun.rawConsume(kafka.bootstrapServers(), topic, s.partitions(), 1);
+      double coldSeconds = ChildRun.rawConsume(List.of(), kafka.bootstrapServers(), topic, s.partitions(), 1);
       double cold1 = s.records / coldSeconds;
       System.out.printf(Locale.ROOT, "ceiling, 1 consumer thread in a fresh JVM (JVM start included): %.2f s,"
           + " %,.0f records/s%n", coldSeconds, cold1);
 
       Path table = work.resolve("table");
-      ChildRun run = ChildRun.ingest(s, kafka.bootstrapServers(), topic, table, work.resolve("ingester.log"));
+      ChildRun run = ChildRun.ingest(s.jar(), s.jvmOpts(), kafka.bootstrapServers(), topic, table,
+          work.resolve("ingester.log"));
       long rows = new DeltaTableReader().countRows(table.toString());
       double perSecond = s.records / run.seconds();
       System.out.printf(Locale.ROOT,
@@ -74,11 +80,15 @@ public final class EndToEndBenchmark {
       String small = "bench-startup";
       kafka.createTopic(small, s.partitions);
       new IotEvents(7).produce(kafka.bootstrapServers(), small, 1_000);
-      ChildRun startup = ChildRun.ingest(s, kafka.bootstrapServers(), small, work.resolve("small"),
-          work.resolve("startup.log"));
+      ChildRun startup = ChildRun.ingest(s.jar(), s.jvmOpts(), kafka.bootstrapServers(), small,
+          work.resolve("small"), work.resolve("startup.log"));
       System.out.printf(Locale.ROOT, "start to exit on a 1,000-record backlog: %.2f s (exit %d)%n",
           startup.seconds(), startup.exitCode());
-      if (rows != s.records || run.exitCode() != 0 || startup.exitCode() != 0) {
+      boolean ok = rows == s.records && run.exitCode() == 0 && startup.exitCode() == 0;
+      if (s.tuned()) {
+        ok &= tunedJvm(s, kafka, topic, small, work);
+      }
+      if (!ok) {
         System.out.println("FAILED: see " + work);
         System.exit(1);
       }
@@ -88,6 +98,53 @@ public final class EndToEndBenchmark {
     } else {
       deleteRecursively(work);
     }
+  }
+
+  /**
+   * The fresh-JVM ceiling, the ingester and the start-up again, each program with its own AppCDS archive
+   * (dumped at the exit of a training run on a small topic) and the parallel collector.
+   */
+  private static boolean tunedJvm(Settings s, EmbeddedKafka kafka, String topic, String smallTopic, Path work)
+      throws Exception {
+    String training = "bench-training";
+    kafka.createTopic(training, s.partitions);
+    new IotEvents(11).produce(kafka.bootstrapServers(), training, 1_000);
+    Path ingesterArchive = work.resolve("ingester.jsa");
+    Path rawArchive = work.resolve("raw-consume.jsa");
+    ChildRun.ingest(s.jar(), with(s.jvmOpts(), "-XX:ArchiveClassesAtExit=" + ingesterArchive),
+        kafka.bootstrapServers(), training, work.resolve("training"), work.resolve("training.log"));
+    ChildRun.rawConsume(List.of("-XX:ArchiveClassesAtExit=" + rawArchive), kafka.bootstrapServers(), training,
+        s.partitions(), 1);
+    List<String> tuning = List.of("-XX:+UseParallelGC");
+    double coldSeconds = ChildRun.rawConsume(with(tuning, "-XX:SharedArchiveFile=" + rawArchive),
+        kafka.bootstrapServers(), topic, s.partitions(), 1);
+    double cold1 = s.records / coldSeconds;
+    System.out.printf(Locale.ROOT, "TUNED JVM (AppCDS archive + %s), same broker and topic:%n", tuning);
+    System.out.printf(Locale.ROOT, "  ceiling, 1 consumer thread in a fresh JVM: %.2f s, %,.0f records/s%n",
+        coldSeconds, cold1);
+    List<String> ingesterOpts = new ArrayList<>(s.jvmOpts());
+    ingesterOpts.addAll(tuning);
+    ingesterOpts.add("-XX:SharedArchiveFile=" + ingesterArchive);
+    Path table = work.resolve("table-tuned");
+    ChildRun run = ChildRun.ingest(s.jar(), ingesterOpts, kafka.bootstrapServers(), topic, table,
+        work.resolve("ingester-tuned.log"));
+    long rows = new DeltaTableReader().countRows(table.toString());
+    double perSecond = s.records / run.seconds();
+    System.out.printf(Locale.ROOT, "  ingester: %.2f s, %,.0f records/s; exit %d; table rows %,d (%s)%n",
+        run.seconds(), perSecond, run.exitCode(), rows, rows == s.records ? "exactly N" : "MISMATCH");
+    System.out.printf(Locale.ROOT, "  RATIO tuned ingester / tuned 1-thread ceiling in a fresh JVM = %.2f%n",
+        perSecond / cold1);
+    ChildRun startup = ChildRun.ingest(s.jar(), ingesterOpts, kafka.bootstrapServers(), smallTopic,
+        work.resolve("small-tuned"), work.resolve("startup-tuned.log"));
+    System.out.printf(Locale.ROOT, "  start to exit on a 1,000-record backlog: %.2f s (exit %d)%n",
+        startup.seconds(), startup.exitCode());
+    return rows == s.records && run.exitCode() == 0 && startup.exitCode() == 0;
+  }
+
+  private static List<String> with(List<String> options, String option) {
+    List<String> out = new ArrayList<>(options);
+    out.add(option);
+    return out;
   }
 
   private static RawConsume.Result best(EmbeddedKafka kafka, String topic, Settings s, int threads) throws Exception {
@@ -113,18 +170,19 @@ public final class EndToEndBenchmark {
   }
 
   /** Command-line settings as key=value pairs. */
-  record Settings(long records, int partitions, List<String> jvmOpts, Path jar, boolean keep) {
+  record Settings(long records, int partitions, List<String> jvmOpts, Path jar, boolean keep, boolean tuned) {
     static Settings parse(String[] args) {
       long records = 2_000_000;
       int partitions = 8;
       List<String> jvmOpts = List.of();
       Path jar = Path.of("ingester/target/kafka-delta-ingester.jar");
       boolean keep = false;
+      boolean tuned = true;
       for (String arg : args) {
         String[] kv = arg.split("=", 2);
         if (kv.length != 2) {
           throw new IllegalArgumentException("Expected key=value, got '" + arg + "' (keys: records, partitions,"
-              + " jvmOpts, jar, keep)");
+              + " jvmOpts, jar, keep, tuned)");
         }
         switch (kv[0]) {
           case "records" -> records = Long.parseLong(kv[1].replace("_", ""));
@@ -132,26 +190,31 @@ public final class EndToEndBenchmark {
           case "jvmOpts" -> jvmOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
           case "jar" -> jar = Path.of(kv[1]);
           case "keep" -> keep = Boolean.parseBoolean(kv[1]);
+          case "tuned" -> tuned = Boolean.parseBoolean(kv[1]);
           default -> throw new IllegalArgumentException("Unknown setting '" + kv[0] + "' (keys: records,"
-              + " partitions, jvmOpts, jar, keep)");
+              + " partitions, jvmOpts, jar, keep, tuned)");
         }
       }
       if (!Files.isRegularFile(jar)) {
         throw new IllegalArgumentException("Ingester jar " + jar.toAbsolutePath() + " not found: run"
             + " 'mvn -B package -DskipTests' first, or pass jar=PATH");
       }
-      return new Settings(records, partitions, jvmOpts, jar, keep);
+      return new Settings(records, partitions, jvmOpts, jar, keep, tuned);
     }
   }
 
   /** One run of the fat jar as a child process, timed from start to exit. */
   record ChildRun(double seconds, int exitCode, String stdout) {
     /** The raw-consume ceiling as a child JVM on this benchmark's own jar, timed from start to exit. */
-    static double rawConsume(String bootstrap, String topic, int partitions, int threads) throws Exception {
+    static double rawConsume(List<String> jvmOpts, String bootstrap, String topic, int partitions, int threads)
+        throws Exception {
       String classpath = Path.of(RawConsume.class.getProtectionDomain().getCodeSource().getLocation().toURI())
           .toString();
-      List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", classpath,
-          RawConsume.class.getName(), bootstrap, topic, Integer.toString(partitions), Integer.toString(threads));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.addAll(jvmOpts);
+      cmd.addAll(List.of("-cp", classpath, RawConsume.class.getName(), bootstrap, topic,
+          Integer.toString(partitions), Integer.toString(threads)));
       long start = System.nanoTime();
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
@@ -161,12 +224,12 @@ public final class EndToEndBenchmark {
       return (System.nanoTime() - start) / 1e9;
     }
 
-    static ChildRun ingest(Settings s, String bootstrap, String topic, Path table, Path log)
+    static ChildRun ingest(Path jar, List<String> jvmOpts, String bootstrap, String topic, Path table, Path log)
         throws IOException, InterruptedException {
       List<String> cmd = new ArrayList<>();
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
-      cmd.addAll(s.jvmOpts());
-      cmd.addAll(List.of("-jar", s.jar().toString(), "run", "--bootstrap-servers", bootstrap, "--topic", topic,
+      cmd.addAll(jvmOpts);
+      cmd.addAll(List.of("-jar", jar.toString(), "run", "--bootstrap-servers", bootstrap, "--topic", topic,
           "--table", table.toString(), "--app-id", "bench", "--trigger", "available-now"));
       Path out = Files.createTempFile("ingester-stdout", ".txt");
       long start = System.nanoTime();

@@ -1,6 +1,5 @@
 package org.kafkadelta.ingester.app;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +14,6 @@ import org.kafkadelta.ingester.metrics.IngestionMetrics;
 import org.kafkadelta.ingester.source.TopicSource;
 import org.kafkadelta.ingester.worker.PartitionWorkers;
 import org.kafkadelta.ingester.writer.DataFileFactory;
-import org.kafkadelta.ingester.writer.EncoderWarmUp;
 import org.kafkadelta.ingester.writer.PartitionFileWriter;
 import org.kafkadelta.ingester.writer.RollingPolicy;
 import org.kafkadelta.ingester.writer.WriterMemoryBudget;
@@ -59,26 +57,12 @@ public final class Ingester implements AutoCloseable {
     WriterMemoryBudget budget = new WriterMemoryBudget(config.writerMemoryBytes(), config.targetFileSizeBytes());
     this.files = table.thenApply(gateway -> new DataFileFactory(gateway.tablePath(), gateway.hadoopConf(),
         config.compression(), config.valueFormat(), budget, clock));
-    startEncoderWarmUp(config, clock);
     RollingPolicy rolling = new RollingPolicy(config.targetFileSizeBytes());
     this.source = new TopicSource(config);
     this.workers = new PartitionWorkers(config.writerThreads(), IN_FLIGHT_BYTES_PER_THREAD * config.writerThreads(),
         tp -> new PartitionFileWriter(tp.topic(), tp.partition(), dataFiles(), rolling));
     this.coordinator = new CommitCoordinator(config, source, workers, this::openedTable, this::dataFiles, budget,
         metrics, clock);
-  }
-
-  /** Best effort on its own thread: a failure here only means the first real file pays the start-up. */
-  private static void startEncoderWarmUp(IngesterConfig config, Clock clock) {
-    Thread warmUp = new Thread(() -> {
-      try {
-        EncoderWarmUp.run(config.compression(), config.valueFormat(), clock);
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("Encoder warm-up failed; the first data file will load the encoder instead", e);
-      }
-    }, "encoder-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
   }
 
   /**

@@ -10,7 +10,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.parquet.io.OutputFile;
 import org.kafkadelta.ingester.config.Compression;
 import org.kafkadelta.ingester.config.ValueFormat;
 import org.slf4j.Logger;
@@ -85,16 +84,10 @@ public final class DataFileFactory {
     Path dir = new Path(tableRoot, BronzeColumn.INGESTION_DATE + "=" + ingestionDate);
     String suffix = compression.fileSuffix().isEmpty() ? "" : "." + compression.fileSuffix();
     Path path = new Path(dir, "part-" + UUID.randomUUID() + suffix + ".parquet");
-    return open(HadoopOutputFile.fromPath(path, conf), path, topic, partition, ingestionDate);
-  }
-
-  /** Opens a file whose bytes go to {@code out}; {@code path} names it (and is deleted on abort). */
-  OpenDataFile open(OutputFile out, Path path, String topic, int partition, LocalDate ingestionDate)
-      throws IOException {
     BronzeRowEncoder encoder = new BronzeRowEncoder(valueFormat, topic, partition);
     long rowGroupBytes = budget.reserveRowGroupBytes();
     try {
-      return new OpenDataFile(out, path, conf, clock, ingestionDate, encoder, properties(rowGroupBytes),
+      return new OpenDataFile(HadoopOutputFile.fromPath(path, conf), path, conf, clock, ingestionDate, encoder, properties(rowGroupBytes),
           CompressionCodecName.valueOf(compression.name().toUpperCase(Locale.ROOT)), rowGroupBytes, budget);
     } catch (IOException | RuntimeException e) {
       budget.release();

@@ -53,7 +53,7 @@ final class OpenDataFile {
    * Creates the file; the caller has reserved {@code rowGroupBytes} from {@code budget}, which this file
    * releases when it is closed or aborted.
    *
-   * @param out where the bytes go: {@code path} under the table, or elsewhere for a warm-up
+   * @param out where the bytes go: {@code path}
    * @param clock gives the file's modification time at close
    */
   OpenDataFile(OutputFile out, Path path, Configuration conf, Clock clock, LocalDate ingestionDate,
