@@ -1,11 +1,11 @@
 package org.kafkadelta.benchmarks.jmh;
 
-import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

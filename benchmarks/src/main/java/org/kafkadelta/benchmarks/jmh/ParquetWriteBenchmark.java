@@ -1,8 +1,8 @@
 package org.kafkadelta.benchmarks.jmh;
 
-import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -347,7 +347,15 @@ public final class DeltaTableGateway implements AutoCloseable {
       return p.getFileSystem(conf).makeQualified(p).toString();
     } catch (IOException | IllegalArgumentException e) {
       throw new IngesterException("Cannot open table location '" + location + "': " + e.getMessage()
-          + ". Give a local path or a URI with a supported scheme (file:, s3a://, abfss://).", e);
+          + ". Give a local path or a file: URI.", e);
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof ClassNotFoundException missing) {
+        // Hadoop knows the scheme (fs.<scheme>.impl) but its connector is not on the class path.
+        throw new IngesterException("Table location '" + location + "' needs a Hadoop file system that this"
+            + " jar does not include (" + missing.getMessage() + "). The fat jar writes local tables only"
+            + " for now: give a local path or a file: URI.", e);
+      }
+      throw e;
     }
   }
 

@@ -1,12 +1,12 @@
 package org.kafkadelta.ingester.delta;
 
-import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kafkadelta.ingester.IngesterException;
 import org.kafkadelta.ingester.config.Compression;
 import org.kafkadelta.ingester.config.ValueFormat;
 import org.kafkadelta.ingester.writer.DataFileFactory;
@@ -92,6 +93,15 @@ class DeltaTableGatewayTest {
         .hasMessageContaining("column 'raw_json' (string) is missing")
         .hasMessageContaining("was it created with --value-format binary?")
         .hasMessageContaining(dir.toString());
+  }
+
+  @Test
+  void aLocationWhoseFileSystemIsNotBundledIsRefusedNamingTheMissingConnector() {
+    assertThatThrownBy(() -> DeltaTableGateway.openOrCreate("s3a://bucket/bronze", ValueFormat.STRING, conf))
+        .isInstanceOf(IngesterException.class)
+        .hasMessageContaining("s3a://bucket/bronze")
+        .hasMessageContaining("org.apache.hadoop.fs.s3a.S3AFileSystem")
+        .hasMessageContaining("give a local path");
   }
 
   @Test
