@@ -81,7 +81,7 @@ public final class Ingester implements AutoCloseable {
     LOG.info("Ingesting {} into {} as app {}: {}", config.topic(), config.tablePath(), config.appId(),
         config.describe());
     source.verifyTopicExists();
-    source.subscribe(coordinator);
+    source.start(coordinator);
     while (!stopRequested) {
       if (table.isCompletedExceptionally()) {
         openedTable(); // rethrows why the table cannot be used

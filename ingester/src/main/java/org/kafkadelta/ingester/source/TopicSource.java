@@ -2,6 +2,7 @@ package org.kafkadelta.ingester.source;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.kafkadelta.ingester.IngesterException;
 import org.kafkadelta.ingester.config.IngesterConfig;
 import org.kafkadelta.ingester.config.StartingOffsets;
+import org.kafkadelta.ingester.config.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingester's one Kafka consumer: subscribes to the topic with the job's consumer group, polls raw
- * records, seeks where the Delta table says, and turns out-of-range fetches into data-loss decisions.
+ * The ingester's one Kafka consumer: takes the topic's partitions, polls raw records, seeks where the Delta
+ * table says, and turns out-of-range fetches into data-loss decisions.
+ *
+ * <p>How partitions are taken depends on the trigger. {@code continuous} subscribes with the job's consumer
+ * group (static membership), so instances can share a topic and new partitions are picked up.
+ * {@code available-now} assigns itself every partition, like Spark's Kafka source, with no group join: a
+ * broker delays the first join of an empty group by {@code group.initial.rebalance.delay.ms} (3 s by
+ * default), which every scheduled run would pay, since its group expired since the last one. Two runs with
+ * the same app id cannot both commit a partition: the table's offsets fence them (see the commit
+ * coordinator).
  *
  * <p>The consumer never commits or resets offsets on its own ({@code enable.auto.commit=false},
  * {@code auto.offset.reset=none}): positions always come from the table or the starting-offsets policy.
@@ -39,6 +49,7 @@ public final class TopicSource implements AutoCloseable {
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
 
   private final String topic;
+  private final boolean manualAssignment;
   private final boolean failOnDataLoss;
   private final String bootstrapServers;
   private final String groupInstanceId;
@@ -47,6 +58,7 @@ public final class TopicSource implements AutoCloseable {
 
   public TopicSource(IngesterConfig config) {
     this.topic = config.topic();
+    this.manualAssignment = config.trigger() == Trigger.AVAILABLE_NOW;
     this.failOnDataLoss = config.failOnDataLoss();
     Map<String, Object> props = consumerProperties(config);
     this.bootstrapServers = String.valueOf(props.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
@@ -62,16 +74,23 @@ public final class TopicSource implements AutoCloseable {
     }
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.appId());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-delta-ingester-" + config.appId());
-    // Static membership: a restarted instance (after a crash or a deploy) takes its partitions back at once
-    // instead of waiting out the dead member's session timeout, and a second process started with the same
-    // app id fences the first. Jobs that share a topic across instances give each one its own
-    // kafka.group.instance.id.
-    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "kafka-delta-ingester-" + config.appId());
+    boolean subscribes = config.trigger() != Trigger.AVAILABLE_NOW;
+    if (subscribes) {
+      // Static membership: a restarted instance (after a crash or a deploy) takes its partitions back at once
+      // instead of waiting out the dead member's session timeout, and a second process started with the same
+      // app id fences the first. Jobs that share a topic across instances give each one its own
+      // kafka.group.instance.id.
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "kafka-delta-ingester-" + config.appId());
+    }
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     // A typo in --topic must fail, not create an empty topic on brokers that auto-create.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.putAll(config.kafkaProperties());
+    if (!subscribes) {
+      // Not a group member: offsets are committed to the group as a standalone consumer, for lag tools only.
+      props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -101,9 +120,22 @@ public final class TopicSource implements AutoCloseable {
     }
   }
 
-  /** Subscribes to the topic; partition events go to {@code listener} from inside {@link #poll}. */
-  public void subscribe(PartitionListener listener) {
+  /**
+   * Takes the topic's partitions. Available-now: assigns all of them and tells {@code listener} at once,
+   * before returning. Continuous: subscribes; partition events reach {@code listener} from inside
+   * {@link #poll}.
+   */
+  public void start(PartitionListener listener) {
     this.listener = listener;
+    if (manualAssignment) {
+      List<TopicPartition> all = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+          .map(info -> new TopicPartition(topic, info.partition()))
+          .sorted(Comparator.comparingInt(TopicPartition::partition))
+          .toList();
+      consumer.assign(all);
+      listener.onAssigned(all);
+      return;
+    }
     consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {

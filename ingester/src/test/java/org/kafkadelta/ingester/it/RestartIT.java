@@ -16,7 +16,8 @@ import org.kafkadelta.testkit.EmbeddedKafka;
 @ExtendWith(SharedKafka.class)
 class RestartIT {
   @Test
-  void restartResumesFromTheTableWithNoDuplicateAndNoGap(EmbeddedKafka kafka, @TempDir Path dir) {
+  void restartResumesFromTheTableWithNoDuplicateAndNoGap(EmbeddedKafka kafka, @TempDir Path dir)
+      throws Exception {
     String topic = TestTopics.uniqueName("restart");
     kafka.createTopic(topic, 4);
     Path table = dir.resolve("bronze");
@@ -33,6 +34,11 @@ class RestartIT {
 
     TableContents.read(table).hasNoDuplicates()
         .hasContiguousOffsets(Map.of(0, 8_000L, 1, 8_000L, 2, 8_000L, 3, 8_000L));
+    // Available-now takes its partitions without joining the group, yet lag tools still see its progress.
+    Map<TopicPartition, OffsetAndMetadata> groupOffsets =
+        kafka.admin().listConsumerGroupOffsets("restart").partitionsToOffsetAndMetadata().get();
+    assertThat(groupOffsets).hasSize(4);
+    groupOffsets.values().forEach(o -> assertThat(o.offset()).isEqualTo(8_000L));
   }
 
   @Test
