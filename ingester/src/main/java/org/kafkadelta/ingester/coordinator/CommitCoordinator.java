@@ -230,11 +230,12 @@ public final class CommitCoordinator implements PartitionListener {
     if (partitions.isEmpty()) {
       return;
     }
+    // End offsets first: they do not depend on the table, which may still be opening on another thread.
+    Map<TopicPartition, Long> ends = config.trigger() == Trigger.AVAILABLE_NOW ? source.endOffsets(partitions) : Map.of();
     Map<Integer, Long> stored = table.get().storedNextOffsets(config.appId(), config.topic(),
         partitions.stream().map(TopicPartition::partition).toList());
     List<TopicPartition> fresh = partitions.stream().filter(tp -> !stored.containsKey(tp.partition())).toList();
     Map<TopicPartition, Long> starts = fresh.isEmpty() ? Map.of() : source.startingOffsets(fresh, config.startingOffsets());
-    Map<TopicPartition, Long> ends = config.trigger() == Trigger.AVAILABLE_NOW ? source.endOffsets(partitions) : Map.of();
     List<String> described = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       Long fromTable = stored.get(tp.partition());
