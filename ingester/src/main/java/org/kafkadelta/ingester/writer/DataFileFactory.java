@@ -72,7 +72,7 @@ public final class DataFileFactory {
     for (String column : BronzeRowEncoder.payloadColumns(valueFormat)) {
       builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
     }
-    for (String column : BronzeRowEncoder.uniqueValueColumns()) {
+    for (String column : BronzeRowEncoder.noDictionaryColumns()) {
       builder.withDictionaryEncoding(column, false);
     }
     // Header payloads: statistics on nested binary values are useless for readers.
