@@ -234,7 +234,7 @@ final class BronzeRowEncoder {
    * Columns written without a dictionary, which costs a hash lookup per row: those that are (nearly) unique
    * per row, or usually are (Kafka keys), where it rarely pays off before falling back to plain encoding;
    * and the partition and ingestion time, constant or nearly so within a file, whose plain runs the codec
-   * squeezes almost as well (+0.8 % file size, +7 % one-thread encode rate in the JMH benchmark).
+   * squeezes almost as well (+0.8 % file size for 0–7 % more one-thread encode rate in the JMH benchmark).
    */
   static List<String> noDictionaryColumns() {
     return List.of(BronzeColumn.KEY, BronzeColumn.OFFSET, BronzeColumn.EVENT_ENQUEUED_TIMESTAMP,
