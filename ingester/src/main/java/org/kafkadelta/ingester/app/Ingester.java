@@ -36,7 +36,7 @@ public final class Ingester implements AutoCloseable {
   private static final long IN_FLIGHT_BYTES_PER_THREAD = 16L << 20;
 
   private final IngesterConfig config;
-  /** Opened in the background: Delta Kernel's start-up overlaps the consumer's group join. */
+  /** Opened in the background: Delta Kernel's start-up overlaps the consumer's. */
   private final CompletableFuture<DeltaTableGateway> table;
   private final CompletableFuture<DataFileFactory> files;
   private final TopicSource source;
@@ -48,7 +48,7 @@ public final class Ingester implements AutoCloseable {
   private Ingester(IngesterConfig config, Clock clock) {
     this.config = config;
     // Hadoop's and Kernel's start-up (configuration parsing, file system, table) runs on another thread,
-    // while this one creates the consumer and joins the group: they are the two halves of start-up.
+    // while this one creates the consumer and takes its partitions: they are the two halves of start-up.
     this.table = CompletableFuture.supplyAsync(() -> {
       Configuration hadoopConf = new Configuration();
       config.hadoopProperties().forEach(hadoopConf::set);

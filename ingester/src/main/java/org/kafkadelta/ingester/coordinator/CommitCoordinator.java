@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The table and the data file factory (which needs the table's qualified location) are supplied
  * lazily: they are first needed when partitions are assigned, so opening the table can overlap the
- * consumer's group join.
+ * consumer's start (its group join, or in available-now the end-offset lookup).
  *
  * <p>Runs on the polling thread only (rebalance callbacks included), so it needs no locking.
  */
@@ -61,8 +61,8 @@ public final class CommitCoordinator implements PartitionListener {
   private boolean assignmentSeen;
 
   public CommitCoordinator(IngesterConfig config, TopicSource source, PartitionWorkers workers,
-      Supplier<DeltaTableGateway> table, Supplier<DataFileFactory> files, WriterMemoryBudget memoryBudget, IngestionMetrics metrics,
-      Clock clock) {
+      Supplier<DeltaTableGateway> table, Supplier<DataFileFactory> files, WriterMemoryBudget memoryBudget,
+      IngestionMetrics metrics, Clock clock) {
     this.config = config;
     this.source = source;
     this.workers = workers;
@@ -231,7 +231,8 @@ public final class CommitCoordinator implements PartitionListener {
       return;
     }
     // End offsets first: they do not depend on the table, which may still be opening on another thread.
-    Map<TopicPartition, Long> ends = config.trigger() == Trigger.AVAILABLE_NOW ? source.endOffsets(partitions) : Map.of();
+    Map<TopicPartition, Long> ends =
+        config.trigger() == Trigger.AVAILABLE_NOW ? source.endOffsets(partitions) : Map.of();
     Map<Integer, Long> stored = table.get().storedNextOffsets(config.appId(), config.topic(),
         partitions.stream().map(TopicPartition::partition).toList());
     List<TopicPartition> fresh = partitions.stream().filter(tp -> !stored.containsKey(tp.partition())).toList();

@@ -108,7 +108,8 @@ final class BronzeRowEncoder {
   /** Directs the next rows into {@code store}: called for every new row group. */
   void startRowGroup(ColumnWriteStore store) {
     key = store.getColumnWriter(column(BronzeColumn.KEY));
-    value = store.getColumnWriter(column(valueFormat == ValueFormat.STRING ? BronzeColumn.RAW_JSON : BronzeColumn.VALUE));
+    value = store.getColumnWriter(
+        column(valueFormat == ValueFormat.STRING ? BronzeColumn.RAW_JSON : BronzeColumn.VALUE));
     topicColumn = store.getColumnWriter(column(BronzeColumn.TOPIC));
     partition = store.getColumnWriter(column(BronzeColumn.PARTITION));
     offset = store.getColumnWriter(column(BronzeColumn.OFFSET));

@@ -87,8 +87,9 @@ public final class DataFileFactory {
     BronzeRowEncoder encoder = new BronzeRowEncoder(valueFormat, topic, partition);
     long rowGroupBytes = budget.reserveRowGroupBytes();
     try {
-      return new OpenDataFile(HadoopOutputFile.fromPath(path, conf), path, conf, clock, ingestionDate, encoder, properties(rowGroupBytes),
-          CompressionCodecName.valueOf(compression.name().toUpperCase(Locale.ROOT)), rowGroupBytes, budget);
+      return new OpenDataFile(HadoopOutputFile.fromPath(path, conf), path, conf, clock, ingestionDate, encoder,
+          properties(rowGroupBytes), CompressionCodecName.valueOf(compression.name().toUpperCase(Locale.ROOT)),
+          rowGroupBytes, budget);
     } catch (IOException | RuntimeException e) {
       budget.release();
       throw e;

@@ -8,7 +8,7 @@ import java.time.LocalDate;
  *
  * @param path fully qualified file URI
  * @param sizeBytes file length
- * @param modificationTimeMillis file modification time as the filesystem reports it
+ * @param modificationTimeMillis when the file was closed (the add action's modificationTime)
  * @param ingestionDate the value of the table's partition column for every row in the file
  * @param stats row count, offset range and column statistics
  */
