@@ -43,9 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code valueBytes} bytes, keyed by device id, with CreateTime timestamps and no headers) and is declared as
  * {@value #BATCH} operations ({@link OperationsPerInvocation}), so the score is <b>records/s</b>. Every
  * {@code batchesPerFile}-th invocation also closes the file ({@link PartitionFileWriter#completeFiles()}:
- * last row group flush, footer, file status), so files are really finished and their cost is amortized over
+ * last row group flush, footer), so files are really finished and their cost is amortized over
  * {@code batchesPerFile × 10,000} records (default 100,000 records/file: ~6 MB (SNAPPY) / ~3 MB (ZSTD) files at
- * 200 B, ~110 MB / ~66 MB at 2 KB, i.e. below the 128 MiB default target size, so no mid-file roll). The same batch is re-written each time:
+ * 200 B, ~110 MB / ~66 MB at 2 KB, i.e. below the 128 MiB default target size, so no mid-file roll). The same
+ * batch is re-written each time:
  * {@link PartitionFileWriter#forgetWrittenOffsets()} is called first so the writer's "skip offsets already
  * written" guard does not drop it (a field store; the rows and their column values are the same as with fresh
  * offsets, and compression works per page, so the repetition 10,000 rows later does not help it).
@@ -123,7 +124,8 @@ public class ParquetWriteBenchmark {
     batch = BenchSupport.iotRecords(TOPIC, PARTITION, 0, BATCH, valueBytes, 42);
     batchValueBytes = batch.stream().mapToLong(r -> r.value().length + r.key().length).sum();
     ingestionTime = Instant.now();
-    System.out.printf(Locale.ROOT, "%n[setup] %,d records/batch, mean value %.0f B, %s, file every %d batches, dir %s%n",
+    System.out.printf(Locale.ROOT,
+        "%n[setup] %,d records/batch, mean value %.0f B, %s, file every %d batches, dir %s%n",
         BATCH, BenchSupport.averageValueBytes(batch), compression, batchesPerFile, dir);
   }
 

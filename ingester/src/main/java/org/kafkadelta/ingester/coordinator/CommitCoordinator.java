@@ -142,7 +142,8 @@ public final class CommitCoordinator implements PartitionListener {
   public boolean isCommitDue() {
     return state.isCapReached()
         || workers.anyFileRolled()
-        || (state.isIntervalElapsed(clock.millis()) && progress.values().stream().anyMatch(PartitionProgress::hasChanges));
+        || (state.isIntervalElapsed(clock.millis())
+            && progress.values().stream().anyMatch(PartitionProgress::hasChanges));
   }
 
   /** How long the poll loop may block before a commit could become due. */
@@ -207,7 +208,8 @@ public final class CommitCoordinator implements PartitionListener {
     LOG.info("Committed version {} of {}: {} files, {} records, {}; offsets {}", version, table.get().tablePath(),
         committedFiles.size(), records, ByteSize.format(bytes), ranges);
     metrics.committed(records, committedFiles.size(), bytes);
-    Map<TopicPartition, Long> groupOffsets = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+    Map<TopicPartition, Long> groupOffsets =
+        new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
     for (PartitionProgress p : changed) {
       p.committed();
       groupOffsets.put(p.partition, p.nextOffset);
@@ -236,7 +238,8 @@ public final class CommitCoordinator implements PartitionListener {
     Map<Integer, Long> stored = table.get().storedNextOffsets(config.appId(), config.topic(),
         partitions.stream().map(TopicPartition::partition).toList());
     List<TopicPartition> fresh = partitions.stream().filter(tp -> !stored.containsKey(tp.partition())).toList();
-    Map<TopicPartition, Long> starts = fresh.isEmpty() ? Map.of() : source.startingOffsets(fresh, config.startingOffsets());
+    Map<TopicPartition, Long> starts =
+        fresh.isEmpty() ? Map.of() : source.startingOffsets(fresh, config.startingOffsets());
     List<String> described = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       Long fromTable = stored.get(tp.partition());

@@ -333,7 +333,9 @@ public final class DeltaTableGateway implements AutoCloseable {
   private static OptionalLong storedNextOffset(Snapshot s, String appId, String topic, int partition) {
     String domain = OffsetDomain.name(appId, topic, partition);
     Optional<String> config = s.getDomainMetadata(domain);
-    return config.isPresent() ? OptionalLong.of(OffsetDomain.decodeNextOffset(domain, config.get())) : OptionalLong.empty();
+    return config.isPresent()
+        ? OptionalLong.of(OffsetDomain.decodeNextOffset(domain, config.get()))
+        : OptionalLong.empty();
   }
 
   private Snapshot loadLatest() {
