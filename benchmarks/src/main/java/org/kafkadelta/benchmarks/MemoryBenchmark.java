@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.kafkadelta.testkit.Directories;
 import org.kafkadelta.testkit.DeltaTableReader;
 import org.kafkadelta.testkit.EmbeddedKafka;
+import org.kafkadelta.testkit.GcLogSummary;
 import org.kafkadelta.testkit.IotEvents;
 
 /**
@@ -59,9 +60,6 @@ import org.kafkadelta.testkit.IotEvents;
  * collects, while the smallest passing heap is what the ingester actually needs (about 5 more runs per scenario).
  */
 public final class MemoryBenchmark {
-  private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
-  private static final Pattern EXIT_HEAP = Pattern.compile("(?:heap|generation)\\s+total (\\d+)K, used (\\d+)K");
-  private static final Pattern GC_NAME = Pattern.compile("Using (.+)$");
   private static final Pattern STATUS_KB = Pattern.compile("^(VmRSS|VmHWM):\\s+(\\d+) kB", Pattern.MULTILINE);
   private static final long MIB = 1024 * 1024;
   private static final long MIN_HEAP_STEP_MB = 32;
@@ -202,7 +200,7 @@ public final class MemoryBenchmark {
     String stdout = Files.readString(stdoutFile);
     String stderr = Files.readString(stderrFile);
     boolean oom = exitCode == 3 || stdout.contains("OutOfMemoryError") || stderr.contains("OutOfMemoryError");
-    GcPeaks gc = GcPeaks.parse(gcLog);
+    GcLogSummary gc = GcLogSummary.parse(gcLog);
     long rows = -1;
     if (exitCode == 0) {
       long r0 = System.nanoTime();
@@ -408,77 +406,6 @@ public final class MemoryBenchmark {
     }
   }
 
-  /** Heap figures from a {@code -Xlog:gc,gc+heap+exit} file; -1 where unknown. */
-  record GcPeaks(String collector, int pauses, int fullGcs, long maxBeforeMb, long maxAfterMb, long maxLiveMb,
-      long maxCommittedMb, long usedAtExitMb) {
-    static GcPeaks parse(Path gcLog) throws IOException {
-      if (!Files.exists(gcLog)) {
-        return new GcPeaks("?", 0, 0, -1, -1, -1, -1, -1);
-      }
-      String collector = "?";
-      int pauses = 0;
-      int fullGcs = 0;
-      long before = -1;
-      long after = -1;
-      long live = -1;
-      long committed = -1;
-      long exitUsedKb = -1;
-      long exitCommittedKb = -1;
-      for (String line : Files.readAllLines(gcLog)) {
-        Matcher name = GC_NAME.matcher(line);
-        if (line.contains("[gc]") && collector.equals("?") && name.find()) {
-          collector = name.group(1).strip();
-          continue;
-        }
-        if (line.contains("exit")) {
-          Matcher e = EXIT_HEAP.matcher(line);
-          if (e.find()) {
-            // Serial and Parallel print one line per generation: add them up.
-            exitUsedKb = Math.max(0, exitUsedKb) + Long.parseLong(e.group(2));
-            exitCommittedKb = Math.max(0, exitCommittedKb) + Long.parseLong(e.group(1));
-          }
-          continue;
-        }
-        Matcher m = GC_PAUSE.matcher(line);
-        if (!line.contains("Pause") || !m.find()) {
-          continue;
-        }
-        pauses++;
-        before = Math.max(before, mb(m.group(1), m.group(2)));
-        after = Math.max(after, mb(m.group(3), m.group(4)));
-        committed = Math.max(committed, mb(m.group(5), m.group(6)));
-        if (line.contains("Pause Full")) {
-          live = Math.max(live, mb(m.group(3), m.group(4)));
-          fullGcs++;
-        }
-      }
-      committed = Math.max(committed, exitCommittedKb < 0 ? -1 : exitCommittedKb / 1024);
-      return new GcPeaks(collector, pauses, fullGcs, before, after, live, committed,
-          exitUsedKb < 0 ? -1 : exitUsedKb / 1024);
-    }
-
-    long peakUsedMb() {
-      return Math.max(maxBeforeMb, usedAtExitMb);
-    }
-
-    private static long mb(String number, String unit) {
-      long n = Long.parseLong(number);
-      return switch (unit) {
-        case "K" -> n >> 10;
-        case "G" -> n << 10;
-        default -> n;
-      };
-    }
-
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "GC (%s): %d pauses (%d full); heap peak used %s MiB (max before a pause"
-              + " %s, at exit %s), max after GC %s MiB, full-GC live set %s, peak committed %s MiB", collector,
-          pauses, fullGcs, num(peakUsedMb()), num(maxBeforeMb), num(usedAtExitMb), num(maxAfterMb),
-          maxLiveMb < 0 ? "n/a" : maxLiveMb + " MiB", num(maxCommittedMb));
-    }
-  }
-
   record Scenario(int partitions, String heap) {
     @Override
     public String toString() {
@@ -487,7 +414,7 @@ public final class MemoryBenchmark {
   }
 
   record Result(Scenario scenario, int partitions, long minPerPartition, long maxPerPartition, int exitCode,
-      boolean oom, double seconds, GcPeaks gc, long sampledRssKb, long hwmKb, long rssSamples, long rows,
+      boolean oom, double seconds, GcLogSummary gc, long sampledRssKb, long hwmKb, long rssSamples, long rows,
       long commits, String summary, long minHeapMb) {
     Result withMinHeapMb(long mb) {
       return new Result(scenario, partitions, minPerPartition, maxPerPartition, exitCode, oom, seconds, gc,

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkadelta.testkit.DeltaTableReader;
 import org.kafkadelta.testkit.EmbeddedKafka;
+import org.kafkadelta.testkit.GcLogSummary;
 
 /**
  * Many partitions in a small heap: {@value #PARTITIONS} partitions holding about 300 MB of 1 KB records (more
@@ -48,7 +49,6 @@ class MemoryBoundIT {
   private static final long VALUE_SEED = 0x5EED_0F_64L;
   private static final char[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
-  private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
   @Test
   void sixtyFourPartitionsFitInA512MegabyteHeap(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
@@ -80,7 +80,7 @@ class MemoryBoundIT {
       assertThat(stdout + stderr).as("child output").doesNotContain("OutOfMemoryError");
       assertThat(exitCode).as("exit code of the -Xmx512m run (3 = OutOfMemoryError)").isZero();
       assertThat(stdout).as("summary line").startsWith("Ingested " + RECORDS + " records ");
-      GcPeaks gc = GcPeaks.parse(gcLog);
+      GcLogSummary gc = GcLogSummary.parse(gcLog);
       System.out.printf("MemoryBoundIT: child exit 0 in %d ms; %s; stdout: %s", runMillis, gc, stdout);
       System.out.println("MemoryBoundIT: " + firstLineContaining(stderr, "Ingesting "));
 
@@ -198,52 +198,5 @@ class MemoryBoundIT {
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
-  }
-
-  /**
-   * Heap occupancy around the child's GC pauses, from its {@code -Xlog:gc} file. Only a full GC leaves nothing
-   * but live objects, so the live set is known only if one happened (-1 otherwise).
-   */
-  private record GcPeaks(int pauses, int fullGcs, long maxBeforeMb, long maxLiveMb, long maxCommittedMb) {
-    static GcPeaks parse(Path gcLog) throws java.io.IOException {
-      if (!Files.exists(gcLog)) {
-        return new GcPeaks(0, 0, -1, -1, -1);
-      }
-      int pauses = 0;
-      int fullGcs = 0;
-      long before = 0;
-      long live = -1;
-      long committed = 0;
-      for (String line : Files.readAllLines(gcLog)) {
-        Matcher m = GC_PAUSE.matcher(line);
-        if (!line.contains("Pause") || !m.find()) {
-          continue;
-        }
-        pauses++;
-        before = Math.max(before, mb(m.group(1), m.group(2)));
-        committed = Math.max(committed, mb(m.group(5), m.group(6)));
-        if (line.contains("Pause Full")) {
-          live = Math.max(live, mb(m.group(3), m.group(4)));
-          fullGcs++;
-        }
-      }
-      return new GcPeaks(pauses, fullGcs, before, live, committed);
-    }
-
-    private static long mb(String number, String unit) {
-      long n = Long.parseLong(number);
-      return switch (unit) {
-        case "K" -> n >> 10;
-        case "G" -> n << 10;
-        default -> n;
-      };
-    }
-
-    @Override
-    public String toString() {
-      return String.format("child GC: %d pauses (%d full), peak heap used %d MB, largest live set left by a full"
-          + " GC %s, peak committed heap %d MB of -Xmx512m", pauses, fullGcs, maxBeforeMb,
-          maxLiveMb < 0 ? "n/a" : maxLiveMb + " MB", maxCommittedMb);
-    }
   }
 }
