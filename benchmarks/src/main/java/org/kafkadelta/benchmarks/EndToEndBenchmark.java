@@ -28,8 +28,8 @@ import org.kafkadelta.testkit.IotEvents;
  *       ingester).
  *   <li>Ingester: the real fat jar as a child process, {@code run --trigger available-now}, timed from
  *       process start to exit (JVM start-up included); then the table is checked to hold exactly N rows.
- *   <li>Start-up: the fat jar on a fresh topic with a 1,000-record backlog, start to exit (an upper bound on
- *       start to first commit).
+ *   <li>Start-up: the fat jar on a fresh topic with a 1,000-record backlog: start to the first commit (the
+ *       timestamp of its log line) and start to exit.
  *   <li>Tuned JVM ({@code tuned=true}, the default): the same fresh-JVM ceiling, ingester and start-up runs
  *       again with an application class-data-sharing archive (AppCDS, made by a training run of each program
  *       on a small topic) and {@code -XX:+UseParallelGC} — the deployment options the README recommends — so
@@ -118,10 +118,19 @@ public final class EndToEndBenchmark {
     new IotEvents(11).produce(kafka.bootstrapServers(), training, 1_000);
     Path ingesterArchive = work.resolve("ingester.jsa");
     Path rawArchive = work.resolve("raw-consume.jsa");
-    ChildRun.ingest(s.jar(), with(s.jvmOpts(), "-XX:ArchiveClassesAtExit=" + ingesterArchive),
+    ChildRun trainingRun = ChildRun.ingest(s.jar(), with(s.jvmOpts(), "-XX:ArchiveClassesAtExit=" + ingesterArchive),
         kafka.bootstrapServers(), training, work.resolve("training"), work.resolve("training.log"));
+    if (trainingRun.exitCode() != 0 || !Files.isRegularFile(ingesterArchive)) {
+      // Without its archive the "tuned" ingester would silently run untuned.
+      throw new IllegalStateException("The AppCDS training run failed (exit " + trainingRun.exitCode()
+          + ", archive " + ingesterArchive + (Files.isRegularFile(ingesterArchive) ? "" : " missing") + "): see "
+          + work.resolve("training.log"));
+    }
     ChildRun.rawConsume(List.of("-XX:ArchiveClassesAtExit=" + rawArchive), kafka.bootstrapServers(), training,
         s.partitions(), 1);
+    if (!Files.isRegularFile(rawArchive)) {
+      throw new IllegalStateException("The raw consumer's AppCDS training run left no archive at " + rawArchive);
+    }
     List<String> tuning = List.of("-XX:+UseParallelGC");
     double coldSeconds = ChildRun.rawConsume(with(tuning, "-XX:SharedArchiveFile=" + rawArchive),
         kafka.bootstrapServers(), topic, s.partitions(), 1);
