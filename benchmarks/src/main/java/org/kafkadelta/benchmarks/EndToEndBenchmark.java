@@ -194,21 +194,14 @@ public final class EndToEndBenchmark {
       Path jar = Path.of("ingester/target/kafka-delta-ingester.jar");
       boolean keep = false;
       boolean tuned = true;
-      for (String arg : args) {
-        String[] kv = arg.split("=", 2);
-        if (kv.length != 2) {
-          throw new IllegalArgumentException("Expected key=value, got '" + arg + "' (keys: records, partitions,"
-              + " jvmOpts, jar, keep, tuned)");
-        }
+      for (String[] kv : KeyValueArgs.pairs(args, "records, partitions, jvmOpts, jar, keep, tuned")) {
         switch (kv[0]) {
           case "records" -> records = Long.parseLong(kv[1].replace("_", ""));
           case "partitions" -> partitions = Integer.parseInt(kv[1]);
-          case "jvmOpts" -> jvmOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
+          case "jvmOpts" -> jvmOpts = KeyValueArgs.words(kv[1]);
           case "jar" -> jar = Path.of(kv[1]);
           case "keep" -> keep = Boolean.parseBoolean(kv[1]);
           case "tuned" -> tuned = Boolean.parseBoolean(kv[1]);
-          default -> throw new IllegalArgumentException("Unknown setting '" + kv[0] + "' (keys: records,"
-              + " partitions, jvmOpts, jar, keep, tuned)");
         }
       }
       if (!Files.isRegularFile(jar)) {

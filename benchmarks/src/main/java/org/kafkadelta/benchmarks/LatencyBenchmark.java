@@ -558,11 +558,7 @@ public final class LatencyBenchmark {
       List<String> ingesterArgs = List.of();
       Path jar = Path.of("ingester/target/kafka-delta-ingester.jar");
       boolean keep = false;
-      for (String arg : args) {
-        String[] kv = arg.split("=", 2);
-        if (kv.length != 2) {
-          throw new IllegalArgumentException("Expected key=value, got '" + arg + "' (keys: " + KEYS + ")");
-        }
+      for (String[] kv : KeyValueArgs.pairs(args, KEYS)) {
         switch (kv[0]) {
           case "seconds" -> seconds = Integer.parseInt(kv[1]);
           case "rate" -> rate = Long.parseLong(kv[1].replace("_", "").replace(",", ""));
@@ -571,11 +567,10 @@ public final class LatencyBenchmark {
           case "sliceMillis" -> sliceMillis = Integer.parseInt(kv[1]);
           case "warmupCommits" -> warmupCommits = Integer.parseInt(kv[1]);
           case "waitForReady" -> waitForReady = Boolean.parseBoolean(kv[1]);
-          case "jvmOpts" -> jvmOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
-          case "ingesterArgs" -> ingesterArgs = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
+          case "jvmOpts" -> jvmOpts = KeyValueArgs.words(kv[1]);
+          case "ingesterArgs" -> ingesterArgs = KeyValueArgs.words(kv[1]);
           case "jar" -> jar = Path.of(kv[1]);
           case "keep" -> keep = Boolean.parseBoolean(kv[1]);
-          default -> throw new IllegalArgumentException("Unknown setting '" + kv[0] + "' (keys: " + KEYS + ")");
         }
       }
       Matcher m = DURATION.matcher(commitInterval);

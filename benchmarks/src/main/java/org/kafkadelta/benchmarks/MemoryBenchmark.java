@@ -447,23 +447,18 @@ public final class MemoryBenchmark {
       Path jar = Path.of("ingester/target/kafka-delta-ingester.jar");
       long timeoutMinutes = 30;
       boolean keep = false;
-      for (String arg : args) {
-        String[] kv = arg.split("=", 2);
-        if (kv.length != 2) {
-          throw new IllegalArgumentException("Expected key=value, got '" + arg + "' (keys: " + KEYS + ")");
-        }
+      for (String[] kv : KeyValueArgs.pairs(args, KEYS)) {
         switch (kv[0]) {
           case "records" -> records = Long.parseLong(kv[1].replace("_", "").replace(",", ""));
           case "scenarios" -> scenarios = parseScenarios(kv[1]);
           case "writerMemory" -> writerMemory = kv[1].isBlank() ? null : kv[1].trim();
-          case "jvmOpts" -> jvmOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
-          case "ingesterArgs" -> ingesterArgs = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
+          case "jvmOpts" -> jvmOpts = KeyValueArgs.words(kv[1]);
+          case "ingesterArgs" -> ingesterArgs = KeyValueArgs.words(kv[1]);
           case "nmt" -> nmt = Boolean.parseBoolean(kv[1]);
           case "findMinHeap" -> findMinHeap = Boolean.parseBoolean(kv[1]);
           case "jar" -> jar = Path.of(kv[1]);
           case "timeoutMinutes" -> timeoutMinutes = Long.parseLong(kv[1]);
           case "keep" -> keep = Boolean.parseBoolean(kv[1]);
-          default -> throw new IllegalArgumentException("Unknown setting '" + kv[0] + "' (keys: " + KEYS + ")");
         }
       }
       if (!Files.isRegularFile(jar)) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.kafkadelta.benchmarks.KeyValueArgs;
 import org.kafkadelta.ingester.config.ValueFormat;
 import org.kafkadelta.ingester.delta.CommitOutcome;
 import org.kafkadelta.ingester.delta.DeltaTableGateway;
@@ -46,13 +47,11 @@ public final class LongLivedGatewayCommits {
     int commits = 2000;
     String mode = "created";
     int block = 200;
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
+    for (String[] kv : KeyValueArgs.pairs(args, "commits, mode, block")) {
       switch (kv[0]) {
         case "commits" -> commits = Integer.parseInt(kv[1].replace("_", ""));
         case "mode" -> mode = kv[1];
         case "block" -> block = Integer.parseInt(kv[1]);
-        default -> throw new IllegalArgumentException("Unknown setting " + arg + " (commits, mode, block)");
       }
     }
     if (!mode.equals("created") && !mode.equals("reopened")) {
