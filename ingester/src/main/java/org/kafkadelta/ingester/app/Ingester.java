@@ -80,7 +80,6 @@ public final class Ingester implements AutoCloseable {
   public IngestionMetrics run() {
     LOG.info("Ingesting {} into {} as app {}: {}", config.topic(), config.tablePath(), config.appId(),
         config.describe());
-    source.verifyTopicExists();
     source.start(coordinator);
     while (!stopRequested) {
       if (table.isCompletedExceptionally()) {

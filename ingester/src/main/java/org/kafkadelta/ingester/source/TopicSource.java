@@ -102,7 +102,7 @@ public final class TopicSource implements AutoCloseable {
    * Fails fast, with what to check, if the brokers cannot be reached or the topic does not exist: a
    * subscription to a missing topic would otherwise wait for an assignment forever.
    */
-  public void verifyTopicExists() {
+  private List<PartitionInfo> existingPartitions() {
     List<PartitionInfo> partitions;
     try {
       partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
@@ -118,17 +118,20 @@ public final class TopicSource implements AutoCloseable {
       throw new IngesterException("Topic " + topic + " does not exist on " + bootstrapServers
           + ". Check --topic, or create the topic first.");
     }
+    return partitions;
   }
 
   /**
-   * Takes the topic's partitions. Available-now: assigns all of them and tells {@code listener} at once,
-   * before returning. Continuous: subscribes; partition events reach {@code listener} from inside
+   * Checks that the topic exists (failing with what to check if it does not, or if the brokers cannot be
+   * reached), then takes its partitions. Available-now: assigns all of them and tells {@code listener} at
+   * once, before returning. Continuous: subscribes; partition events reach {@code listener} from inside
    * {@link #poll}.
    */
   public void start(PartitionListener listener) {
     this.listener = listener;
+    List<PartitionInfo> partitions = existingPartitions();
     if (manualAssignment) {
-      List<TopicPartition> all = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+      List<TopicPartition> all = partitions.stream()
           .map(info -> new TopicPartition(topic, info.partition()))
           .sorted(Comparator.comparingInt(TopicPartition::partition))
           .toList();
